@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef MINIRT_CONTAINER_H
+#define MINIRT_CONTAINER_H
+
+/* The lifecycle API that the minirt CLI calls.  One function per command;
+ * each takes the global context (parsed from the global flags) and the
+ * command's own options, and returns 0 or a negative value with *err set. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "minirt/error.h"
+#include "minirt/log.h"
+#include "minirt/spec.h"
+
+enum mrt_cgroup_manager
+{
+  MRT_CGROUP_MANAGER_CGROUPFS,
+  MRT_CGROUP_MANAGER_SYSTEMD,
+  MRT_CGROUP_MANAGER_DISABLED
+};
+
+/* Global flags. */
+struct mrt_context
+{
+  const char *state_root; /* --root, default /run/minirt */
+  struct mrt_log *log;
+  bool debug;
+  enum mrt_cgroup_manager cgroup_manager; /* --systemd-cgroup / --cgroup-manager */
+};
+
+struct mrt_create_options
+{
+  const char *id;
+  const char *bundle;         /* default: current directory */
+  const char *config_file;    /* default: <bundle>/config.json */
+  const char *pid_file;
+  const char *console_socket;
+  unsigned preserve_fds;
+  bool no_pivot;
+  bool no_new_keyring;
+  bool detach;                /* run only */
+  bool keep;                  /* run only: do not delete when it exits */
+};
+
+enum mrt_status
+{
+  MRT_STATUS_CREATING,
+  MRT_STATUS_CREATED,
+  MRT_STATUS_RUNNING,
+  MRT_STATUS_PAUSED,
+  MRT_STATUS_STOPPED
+};
+
+const char *mrt_status_name (enum mrt_status s);
+
+/* What `state` prints; also the element type of `list`. */
+struct mrt_container_state
+{
+  char *oci_version;
+  char *id;
+  pid_t pid; /* 0 when stopped */
+  enum mrt_status status;
+  char *bundle;
+  char *rootfs;
+  char *created; /* RFC 3339 */
+  char *owner;
+  struct mrt_kv *annotations;
+  size_t n_annotations;
+};
+
+void mrt_container_state_free (struct mrt_container_state *s);
+/* JSON as printed by `state` (pretty = indented). Caller frees. */
+char *mrt_container_state_to_json (const struct mrt_container_state *s, bool pretty);
+
+int mrt_container_create (struct mrt_context *ctx, const struct mrt_create_options *opts, mrt_error_t *err);
+int mrt_container_start (struct mrt_context *ctx, const char *id, mrt_error_t *err);
+/* create + start; without opts->detach waits and stores the container's exit
+ * status (128+signal when killed) in *exit_status. */
+int mrt_container_run (struct mrt_context *ctx, const struct mrt_create_options *opts, int *exit_status, mrt_error_t *err);
+int mrt_container_state (struct mrt_context *ctx, const char *id, struct mrt_container_state **out, mrt_error_t *err);
+int mrt_container_kill (struct mrt_context *ctx, const char *id, int signal, bool all, mrt_error_t *err);
+int mrt_container_delete (struct mrt_context *ctx, const char *id, bool force, mrt_error_t *err);
+int mrt_container_list (struct mrt_context *ctx, struct mrt_container_state ***out, size_t *n, mrt_error_t *err);
+
+/* Signal names and numbers as `kill` accepts them: "KILL", "SIGKILL", "9". */
+int mrt_parse_signal (const char *s, int *signal, mrt_error_t *err);
+
+#endif

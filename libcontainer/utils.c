@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "utils.h"
+
+void *
+xmalloc0 (size_t size)
+{
+  void *p = calloc (1, size ? size : 1);
+  if (p == NULL)
+    abort ();
+  return p;
+}
+
+void *
+xrealloc (void *p, size_t size)
+{
+  void *r = realloc (p, size ? size : 1);
+  if (r == NULL)
+    abort ();
+  return r;
+}
+
+char *
+xstrdup (const char *s)
+{
+  if (s == NULL)
+    return NULL;
+  char *r = strdup (s);
+  if (r == NULL)
+    abort ();
+  return r;
+}
+
+char *
+xasprintf (const char *fmt, ...)
+{
+  char *r = NULL;
+  va_list ap;
+  va_start (ap, fmt);
+  int n = vasprintf (&r, fmt, ap);
+  va_end (ap);
+  if (n < 0)
+    abort ();
+  return r;
+}
+
+int
+mrt_read_fd (int fd, size_t max_size, char **out, size_t *len, mrt_error_t *err)
+{
+  size_t cap = 4096, used = 0;
+  cleanup_free char *buf = xmalloc0 (cap + 1);
+  for (;;)
+    {
+      if (used == cap)
+        {
+          if (cap >= max_size)
+            return mrt_error_make (err, EFBIG, "file larger than %zu bytes", max_size);
+          cap *= 2;
+          buf = xrealloc (buf, cap + 1);
+        }
+      ssize_t n = read (fd, buf + used, cap - used);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return mrt_error_sys (err, "read");
+      if (n == 0)
+        break;
+      used += n;
+      if (used > max_size)
+        return mrt_error_make (err, EFBIG, "file larger than %zu bytes", max_size);
+    }
+  buf[used] = '\0';
+  if (len)
+    *len = used;
+  *out = steal_pointer (&buf);
+  return 0;
+}
+
+int
+mrt_read_file (const char *path, size_t max_size, char **out, size_t *len, mrt_error_t *err)
+{
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return mrt_error_sys (err, "open `%s`", path);
+  if (mrt_read_fd (fd, max_size, out, len, err) < 0)
+    return mrt_error_prefix (err, "read `%s`", path);
+  return 0;
+}
+
+int
+mrt_write_all (int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -1;
+      p += n;
+      len -= n;
+    }
+  return 0;
+}
+
+int
+mrt_write_file_atomic (const char *path, const void *data, size_t len, mode_t mode, mrt_error_t *err)
+{
+  cleanup_free char *tmp = xasprintf ("%s.tmp.%d", path, getpid ());
+  cleanup_close int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0)
+    return mrt_error_sys (err, "create `%s`", tmp);
+  if (mrt_write_all (fd, data, len) < 0)
+    {
+      mrt_error_sys (err, "write `%s`", tmp);
+      unlink (tmp);
+      return -1;
+    }
+  if (rename (tmp, path) < 0)
+    {
+      mrt_error_sys (err, "rename `%s` to `%s`", tmp, path);
+      unlink (tmp);
+      return -1;
+    }
+  return 0;
+}
+
+int
+mrt_write_file_at (int dirfd, const char *name, const char *data, size_t len, mrt_error_t *err)
+{
+  cleanup_close int fd = openat (dirfd, name, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return mrt_error_sys (err, "open `%s`", name);
+  if (mrt_write_all (fd, data, len) < 0)
+    return mrt_error_sys (err, "write `%s` to `%s`", data, name);
+  return 0;
+}
+
+int
+mrt_mkdir_p (const char *path, mode_t mode, mrt_error_t *err)
+{
+  cleanup_free char *copy = xstrdup (path);
+  for (char *p = copy + 1; *p; p++)
+    {
+      if (*p != '/')
+        continue;
+      *p = '\0';
+      if (mkdir (copy, mode) < 0 && errno != EEXIST)
+        return mrt_error_sys (err, "mkdir `%s`", copy);
+      *p = '/';
+    }
+  if (mkdir (copy, mode) < 0 && errno != EEXIST)
+    return mrt_error_sys (err, "mkdir `%s`", copy);
+  return 0;
+}
