@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef MINIRT_CGROUPS_H
+#define MINIRT_CGROUPS_H
+
+/* Cgroup v1 and v2, behind one API.  A container's cgroup is created at
+ * linux.cgroupsPath; a relative path (and an empty one, meaning the
+ * container ID) nests under the caller's own cgroup, read from
+ * /proc/self/cgroup.  The object below is the one owner of the host
+ * resource and mrt_cgroup_destroy() its one undo. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "minirt/container.h"
+#include "minirt/error.h"
+#include "minirt/spec.h"
+
+struct mrt_cgroup;
+
+struct mrt_cgroup_config
+{
+  const char *id;
+  const char *cgroups_path;               /* linux.cgroupsPath, may be NULL/"" */
+  enum mrt_cgroup_manager manager;        /* DISABLED: every call is a no-op */
+  /* For tests on a fake tree; NULL means the real ones. */
+  const char *sysfs_root;                 /* default "/sys/fs/cgroup" */
+  const char *proc_self_cgroup;           /* default "/proc/self/cgroup" */
+  const char *proc_self_mountinfo;        /* default "/proc/self/mountinfo" */
+};
+
+struct mrt_cgroup_stats
+{
+  uint64_t cpu_usage_ns, cpu_user_ns, cpu_system_ns;
+  uint64_t memory_usage, memory_limit, memory_max_usage, memory_cache;
+  uint64_t pids_current, pids_limit;
+};
+
+/* Create the cgroup and apply `res` (may be NULL).  On failure nothing is
+ * left behind. */
+int mrt_cgroup_create (const struct mrt_cgroup_config *cfg, const struct mrt_resources *res,
+                       struct mrt_cgroup **out, mrt_error_t *err);
+/* Move `pid` into the cgroup (every hierarchy on v1). */
+int mrt_cgroup_enter (struct mrt_cgroup *cg, pid_t pid, mrt_error_t *err);
+int mrt_cgroup_update (struct mrt_cgroup *cg, const struct mrt_resources *res, mrt_error_t *err);
+int mrt_cgroup_pids (struct mrt_cgroup *cg, pid_t **pids, size_t *n, mrt_error_t *err);
+int mrt_cgroup_kill_all (struct mrt_cgroup *cg, int signal, mrt_error_t *err);
+int mrt_cgroup_freeze (struct mrt_cgroup *cg, bool frozen, mrt_error_t *err);
+int mrt_cgroup_is_frozen (struct mrt_cgroup *cg, bool *frozen, mrt_error_t *err);
+int mrt_cgroup_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *stats, mrt_error_t *err);
+/* Remove the cgroup directories (after the processes are gone). */
+int mrt_cgroup_destroy (struct mrt_cgroup *cg, mrt_error_t *err);
+void mrt_cgroup_free (struct mrt_cgroup *cg);
+
+/* A one-line text form kept in the container's state dir, so that later
+ * commands (delete, pause, ps, update) find the same cgroup. */
+char *mrt_cgroup_save (const struct mrt_cgroup *cg);
+int mrt_cgroup_restore (const struct mrt_cgroup_config *cfg, const char *saved, struct mrt_cgroup **out,
+                        mrt_error_t *err);
+
+#endif
