@@ -1,4 +1,208 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <stdio.h>
+/* minirt: parse the global flags, pick the command, print its error once. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
 #include "config.h"
-int main (void) { printf ("minirt version %s\n", MINIRT_VERSION); return 0; }
+#include "utils.h"
+
+static const struct mrt_opt global_list[] = {
+  { "debug", NULL, MRT_OPT_BOOL, NULL, "enable debug logging" },
+  { "log", NULL, MRT_OPT_STRING, "FILE", "also write errors and warnings to FILE" },
+  { "log-format", NULL, MRT_OPT_STRING, "text|json", "format of the --log file (default: text)" },
+  { "log-level", NULL, MRT_OPT_STRING, "LEVEL", "accepted for runc compatibility; \"debug\" is --debug" },
+  { "root", NULL, MRT_OPT_STRING, "DIR", "root directory of the container state (default: /run/minirt)" },
+  { "criu", NULL, MRT_OPT_STRING, "PATH", "accepted for runc compatibility and ignored (no checkpoint support)" },
+  { "systemd-cgroup", NULL, MRT_OPT_BOOL, NULL, "use the systemd cgroup driver (cgroupsPath is slice:prefix:name)" },
+  { "cgroup-manager", NULL, MRT_OPT_STRING, "cgroupfs|systemd|disabled", "cgroup driver (default: cgroupfs)" },
+  { "rootless", NULL, MRT_OPT_STRING, "true|false|auto", "accepted for runc compatibility (default: auto)" },
+  { "version", "v", MRT_OPT_BOOL, NULL, "print the version" },
+};
+static const struct mrt_opt_table global_opts = { global_list, ARRAY_SIZE (global_list) };
+
+void
+mrt_print_usage (FILE *out)
+{
+  fprintf (out, "Usage: minirt [global options] <command> [command options] [arguments...]\n\n"
+                "minirt is a small OCI container runtime, command-line compatible with runc.\n\n"
+                "Commands:\n");
+  for (size_t i = 0; i < mrt_n_commands; i++)
+    fprintf (out, "  %-12s %s\n", mrt_commands[i].name, mrt_commands[i].summary);
+  fprintf (out, "\nGlobal options:\n");
+  mrt_opts_print_help (&global_opts, out);
+  fprintf (out, "\nRun 'minirt <command> --help' for the options of one command.\n");
+}
+
+void
+mrt_print_command_help (const struct mrt_command *cmd, FILE *out)
+{
+  fprintf (out, "Usage: minirt %s%s%s%s\n\n%s\n", cmd->name, cmd->opts->n ? " [command options]" : "",
+           *cmd->args_usage ? " " : "", cmd->args_usage, cmd->summary);
+  fprintf (out, "\nOptions:\n");
+  mrt_opts_print_help (cmd->opts, out);
+}
+
+static bool
+one_of (const char *s, const char *const *choices)
+{
+  for (; *choices; choices++)
+    if (strcmp (s, *choices) == 0)
+      return true;
+  return false;
+}
+
+/* Check and apply the global flags; the log is open afterwards. */
+static int
+apply_global (struct mrt_cli *cli, struct mrt_optval *v, mrt_error_t *err)
+{
+  static const char *const formats[] = { "text", "json", NULL };
+  static const char *const managers[] = { "cgroupfs", "systemd", "disabled", NULL };
+  static const char *const rootless[] = { "true", "false", "auto", NULL };
+  const char *format = mrt_opt_get (&global_opts, v, "log-format")->str;
+  const char *level = mrt_opt_get (&global_opts, v, "log-level")->str;
+  const char *manager = mrt_opt_get (&global_opts, v, "cgroup-manager")->str;
+  const char *log_path = mrt_opt_get (&global_opts, v, "log")->str;
+  bool debug = mrt_opt_get (&global_opts, v, "debug")->on || (level && strcmp (level, "debug") == 0);
+
+  /* Errors found before --log is open still go to stderr. */
+  mrt_log_open (&cli->log, NULL, NULL, debug);
+  if (format && !one_of (format, formats))
+    return mrt_error_make (err, 0, "invalid --log-format \"%s\": expected text or json", format);
+  if (mrt_log_open (&cli->log, log_path, format, debug) < 0)
+    {
+      mrt_log_open (&cli->log, NULL, NULL, debug);
+      return mrt_error_sys (err, "open log file \"%s\"", log_path);
+    }
+
+  cli->ctx.state_root = mrt_opt_get (&global_opts, v, "root")->str;
+  if (cli->ctx.state_root == NULL)
+    cli->ctx.state_root = "/run/minirt";
+  cli->ctx.log = &cli->log;
+  cli->ctx.debug = debug;
+  cli->ctx.cgroup_manager = mrt_opt_get (&global_opts, v, "systemd-cgroup")->on ? MRT_CGROUP_MANAGER_SYSTEMD
+                                                                                 : MRT_CGROUP_MANAGER_CGROUPFS;
+  if (manager)
+    {
+      if (!one_of (manager, managers))
+        return mrt_error_make (err, 0, "invalid --cgroup-manager \"%s\": expected cgroupfs, systemd or disabled",
+                               manager);
+      cli->ctx.cgroup_manager = strcmp (manager, "cgroupfs") == 0  ? MRT_CGROUP_MANAGER_CGROUPFS
+                                : strcmp (manager, "systemd") == 0 ? MRT_CGROUP_MANAGER_SYSTEMD
+                                                                   : MRT_CGROUP_MANAGER_DISABLED;
+    }
+  cli->rootless = mrt_opt_get (&global_opts, v, "rootless")->str;
+  if (cli->rootless && !one_of (cli->rootless, rootless))
+    return mrt_error_make (err, 0, "invalid --rootless \"%s\": expected true, false or auto", cli->rootless);
+  if (level)
+    mrt_log_debug (&cli->log, "--log-level %s accepted", level);
+  if (mrt_opt_get (&global_opts, v, "criu")->set)
+    mrt_log_debug (&cli->log, "--criu ignored: minirt does not support checkpoint/restore");
+  return 0;
+}
+
+static int
+fail (struct mrt_cli *cli, mrt_error_t *err)
+{
+  mrt_log_error (&cli->log, "%s", (*err)->msg);
+  mrt_error_free (err);
+  return EXIT_FAILURE;
+}
+
+static int
+usage_error (struct mrt_cli *cli, const struct mrt_command *cmd, mrt_error_t *err)
+{
+  fail (cli, err);
+  fputc ('\n', stderr);
+  if (cmd)
+    mrt_print_command_help (cmd, stderr);
+  else
+    mrt_print_usage (stderr);
+  return EXIT_FAILURE;
+}
+
+static int
+run_command (struct mrt_cli *cli, const struct mrt_command *cmd, int argc, char **argv)
+{
+  cleanup_error mrt_error_t err = NULL;
+  cleanup_free struct mrt_optval *vals = xmalloc0 ((cmd->opts->n + 1) * sizeof (*vals));
+  cleanup_free char **args = NULL;
+  int nargs = 0;
+
+  int r = mrt_opts_parse (cmd->opts, argc, argv, cmd->stop_at_positional, vals, &args, &nargs, &err);
+  if (r < 0)
+    {
+      mrt_error_prefix (&err, "%s", cmd->name);
+      return usage_error (cli, cmd, &err);
+    }
+  if (r == MRT_OPT_HELP)
+    {
+      mrt_print_command_help (cmd, stdout);
+      mrt_opts_free (cmd->opts, vals);
+      return EXIT_SUCCESS;
+    }
+  if (nargs < cmd->min_args || (cmd->max_args >= 0 && nargs > cmd->max_args))
+    {
+      mrt_opts_free (cmd->opts, vals);
+      if (cmd->min_args == cmd->max_args)
+        mrt_error_make (&err, 0, "%s: requires exactly %d argument%s", cmd->name, cmd->min_args,
+                        cmd->min_args == 1 ? "" : "s");
+      else if (nargs < cmd->min_args)
+        mrt_error_make (&err, 0, "%s: requires at least %d argument%s", cmd->name, cmd->min_args,
+                        cmd->min_args == 1 ? "" : "s");
+      else
+        mrt_error_make (&err, 0, "%s: accepts at most %d argument%s", cmd->name, cmd->max_args,
+                        cmd->max_args == 1 ? "" : "s");
+      return usage_error (cli, cmd, &err);
+    }
+
+  r = cmd->run (cli, cmd, vals, nargs, args, &err);
+  mrt_opts_free (cmd->opts, vals);
+  return r < 0 ? fail (cli, &err) : r;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct mrt_cli cli = { 0 };
+  cleanup_error mrt_error_t err = NULL;
+  struct mrt_optval vals[ARRAY_SIZE (global_list)] = { 0 };
+  cleanup_free char **args = NULL;
+  int nargs = 0, status;
+
+  mrt_log_open (&cli.log, NULL, NULL, false);
+  int r = mrt_opts_parse (&global_opts, argc - 1, argv + 1, true, vals, &args, &nargs, &err);
+  if (r < 0)
+    return usage_error (&cli, NULL, &err);
+  if (apply_global (&cli, vals, &err) < 0)
+    return fail (&cli, &err);
+
+  if (r == MRT_OPT_HELP)
+    {
+      mrt_print_usage (stdout);
+      status = EXIT_SUCCESS;
+    }
+  else if (mrt_opt_get (&global_opts, vals, "version")->on)
+    {
+      mrt_print_version (stdout);
+      status = EXIT_SUCCESS;
+    }
+  else if (nargs == 0)
+    {
+      mrt_error_make (&err, 0, "no command given");
+      status = usage_error (&cli, NULL, &err);
+    }
+  else
+    {
+      const struct mrt_command *cmd = mrt_command_find (args[0]);
+      if (cmd == NULL)
+        {
+          mrt_error_make (&err, 0, "unknown command \"%s\"", args[0]);
+          status = usage_error (&cli, NULL, &err);
+        }
+      else
+        status = run_command (&cli, cmd, nargs - 1, args + 1);
+    }
+  mrt_log_close (&cli.log);
+  return status;
+}
