@@ -4,9 +4,12 @@
 
 /* linux.seccomp -> kernel filter.  Compiled in the parent before any side
  * effect (so a bad profile leaves nothing behind), loaded in the child right
- * before execve. */
+ * before execve with a single seccomp(2) call on a ready sock_fprog. */
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "minirt/error.h"
 #include "minirt/log.h"
@@ -14,17 +17,64 @@
 
 struct mrt_seccomp_filter;
 
+/* Translate the profile exactly as runc does (see seccomp.c) and prepend
+ * runc's -ENOSYS stub.  Errors name the field: "linux.seccomp.flags[0]: ...". */
 int mrt_seccomp_compile (const struct mrt_seccomp *profile, const struct mrt_log *log,
                          struct mrt_seccomp_filter **out, mrt_error_t *err);
+/* Options of mrt_seccomp_compile_ex. */
+enum
+{
+  /* The runtime keeps the listener itself (recording, violation reports):
+   * NOTIFY rules and a NOTIFY defaultAction need no listenerPath. */
+  MRT_SECCOMP_OWN_LISTENER = 1 << 0,
+};
+int mrt_seccomp_compile_ex (const struct mrt_seccomp *profile, const struct mrt_log *log, unsigned int options,
+                            struct mrt_seccomp_filter **out, mrt_error_t *err);
 /* True when the filter has a NOTIFY action and so yields a listener fd. */
 bool mrt_seccomp_filter_wants_listener (const struct mrt_seccomp_filter *f);
 /* Load into the calling thread (and with TSYNC its siblings).  *notify_fd is
- * set to the listener fd (O_CLOEXEC) when the filter has NOTIFY, else -1. */
+ * set to the listener fd (O_CLOEXEC) when the filter has NOTIFY, else -1.
+ * Async-signal-safe apart from error reporting: fine after clone/fork. */
 int mrt_seccomp_load (const struct mrt_seccomp_filter *f, int *notify_fd, mrt_error_t *err);
 void mrt_seccomp_filter_free (struct mrt_seccomp_filter *f);
+
+/* The final program and the flags given to seccomp(SECCOMP_SET_MODE_FILTER)
+ * (SECCOMP_FILTER_FLAG_*), for tests, `minirt features` and debugging. */
+size_t mrt_seccomp_filter_length (const struct mrt_seccomp_filter *f);
+unsigned int mrt_seccomp_filter_flags (const struct mrt_seccomp_filter *f);
+/* libseccomp's pseudo-C rendering of the rules (without our ENOSYS stub). */
+int mrt_seccomp_filter_export_pfc (const struct mrt_seccomp_filter *f, int fd, mrt_error_t *err);
 
 /* Send the notify fd and the containerProcessState JSON to listenerPath. */
 int mrt_seccomp_send_listener (const char *listener_path, int notify_fd, const char *process_state_json,
                                mrt_error_t *err);
+
+/* Build the containerProcessState JSON of runtime-cli.md ("The seccomp
+ * listener"): {"ociVersion","fds":["seccompFd"],"pid","metadata","state"}.
+ * state_json is the container's state object (minirt state's JSON),
+ * metadata may be NULL (sent as ""). */
+char *mrt_seccomp_process_state_json (pid_t pid, const char *metadata, const char *state_json);
+
+/* Between loading a filter with a listener and execve the runtime's child
+ * may itself hit SCMP_ACT_NOTIFY rules (any syscall, write and the
+ * defaultAction included).  The host-side process holding the listener (a
+ * copy got with pidfd_getfd) calls this: every notification is answered with
+ * SECCOMP_USER_NOTIF_FLAG_CONTINUE until exec_conn_fd (the O_CLOEXEC exec
+ * connection of the child) reports EOF, which means execve succeeded.
+ * Returns 0 then.  If the child sends a text message instead (its set-up
+ * failed), it is kept serving until the child is gone, and -1 is returned
+ * with *err holding that text verbatim (errno_ 0).  A failure of poll/recv
+ * or of the listener itself is -1 with a system error. */
+int mrt_seccomp_supervise_until_exec (int notify_fd, int exec_conn_fd, mrt_error_t *err);
+
+/* For `minirt features`: NULL-terminated lists of names. */
+const char *const *mrt_seccomp_known_actions (void);
+const char *const *mrt_seccomp_known_operators (void);
+const char *const *mrt_seccomp_known_archs (void);
+const char *const *mrt_seccomp_known_flags (void);
+/* Flag known to minirt and accepted by this kernel. */
+bool mrt_seccomp_flag_supported (const char *flag);
+/* The action libseccomp would use for a name ("SCMP_ACT_ERRNO" and errno). */
+int mrt_seccomp_action_value (enum mrt_seccomp_action action, const mrt_opt_u64 *errno_ret, uint32_t *out);
 
 #endif

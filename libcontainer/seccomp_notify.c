@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The seccomp notify listener: handing it to the agent at listenerPath, and
+ * keeping the runtime's own child alive between filter load and execve. */
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "seccomp.h"
+#include "utils.h"
+
+/* Longest text message the child may send on the exec connection. */
+#define EXEC_MSG_MAX 4096
+
+static char *
+json_string (const char *s)
+{
+  size_t len = strlen (s);
+  char *out = xmalloc0 (len * 6 + 3);
+  char *o = out;
+  *o++ = '"';
+  for (const unsigned char *c = (const unsigned char *) s; *c; c++)
+    {
+      switch (*c)
+        {
+        case '"':
+          o = stpcpy (o, "\\\"");
+          break;
+        case '\\':
+          o = stpcpy (o, "\\\\");
+          break;
+        case '\n':
+          o = stpcpy (o, "\\n");
+          break;
+        case '\t':
+          o = stpcpy (o, "\\t");
+          break;
+        case '\r':
+          o = stpcpy (o, "\\r");
+          break;
+        default:
+          if (*c < 0x20)
+            o += sprintf (o, "\\u%04x", *c);
+          else
+            *o++ = (char) *c;
+        }
+    }
+  *o++ = '"';
+  *o = '\0';
+  return out;
+}
+
+char *
+mrt_seccomp_process_state_json (pid_t pid, const char *metadata, const char *state_json)
+{
+  cleanup_free char *meta = json_string (metadata ? metadata : "");
+  return xasprintf ("{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,\"metadata\":%s,\"state\":%s}",
+                    MINIRT_SPEC_VERSION, (int) pid, meta, state_json ? state_json : "{}");
+}
+
+int
+mrt_seccomp_send_listener (const char *listener_path, int notify_fd, const char *process_state_json,
+                           mrt_error_t *err)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  cleanup_close int sock = -1;
+  char control[CMSG_SPACE (sizeof (int))] = { 0 };
+  struct iovec iov = { .iov_base = (void *) process_state_json, .iov_len = strlen (process_state_json) };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof (control) };
+  struct cmsghdr *cmsg;
+  ssize_t n;
+
+  if (strlen (listener_path) >= sizeof (addr.sun_path))
+    return mrt_error_make (err, ENAMETOOLONG, "linux.seccomp.listenerPath: \"%s\"", listener_path);
+  strcpy (addr.sun_path, listener_path);
+  sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (sock < 0)
+    return mrt_error_sys (err, "linux.seccomp.listenerPath: socket");
+  if (connect (sock, (struct sockaddr *) &addr, sizeof (addr)) < 0)
+    return mrt_error_sys (err, "linux.seccomp.listenerPath: connect to \"%s\"", listener_path);
+
+  cmsg = CMSG_FIRSTHDR (&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cmsg), &notify_fd, sizeof (int));
+  do
+    n = sendmsg (sock, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return mrt_error_sys (err, "linux.seccomp.listenerPath: send the listener to \"%s\"", listener_path);
+  if ((size_t) n < iov.iov_len
+      && mrt_write_all (sock, process_state_json + n, iov.iov_len - (size_t) n) < 0)
+    return mrt_error_sys (err, "linux.seccomp.listenerPath: send the state to \"%s\"", listener_path);
+  return 0;
+}
+
+/* Let one notified syscall of the runtime's child run as if unfiltered.
+ * ENOENT: the task died or the syscall was interrupted meanwhile. */
+static int
+continue_one (int notify_fd, mrt_error_t *err)
+{
+  struct seccomp_notif req;
+  struct seccomp_notif_resp resp;
+
+  memset (&req, 0, sizeof (req));
+  if (ioctl (notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+    {
+      if (errno == EINTR || errno == ENOENT)
+        return 0;
+      return mrt_error_sys (err, "seccomp listener: receive");
+    }
+  memset (&resp, 0, sizeof (resp));
+  resp.id = req.id;
+  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  if (ioctl (notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+    return mrt_error_sys (err, "seccomp listener: continue syscall %d", req.data.nr);
+  return 0;
+}
+
+/* Why this makes SCMP_ACT_NOTIFY safe everywhere, even as defaultAction or
+ * on write/close/read (which runc has to refuse):
+ *  - the child loads the filter only after it has told us the fd number the
+ *    listener will get, so no notified syscall is needed to announce it;
+ *  - from the load until execve, every syscall the child makes that the
+ *    filter notifies blocks until someone answers: we are that someone and
+ *    answer CONTINUE, i.e. the runtime's own set-up syscalls behave as if the
+ *    filter allowed them (CONTINUE is only unsafe as a security decision
+ *    about a syscall's pointer arguments, and here the caller is our own
+ *    code, not the workload);
+ *  - the exec connection is O_CLOEXEC in the child: EOF on it is the kernel
+ *    telling us execve succeeded.  From then on the notifications are the
+ *    workload's and belong to the agent, so we stop at once.  Checking the
+ *    connection before the listener in each round keeps that ordering: a
+ *    pre-exec notification blocks the child, so it cannot have exec'd yet. */
+int
+mrt_seccomp_supervise_until_exec (int notify_fd, int exec_conn_fd, mrt_error_t *err)
+{
+  struct pollfd pfd[2] = {
+    { .fd = exec_conn_fd, .events = POLLIN },
+    { .fd = notify_fd, .events = POLLIN },
+  };
+  cleanup_free char *child_msg = NULL;
+
+  for (;;)
+    {
+      if (poll (pfd, 2, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return mrt_error_sys (err, "seccomp listener: poll");
+        }
+      if (pfd[0].revents)
+        {
+          char buf[EXEC_MSG_MAX];
+          ssize_t n = recv (exec_conn_fd, buf, sizeof (buf) - 1, MSG_DONTWAIT);
+          if (n == 0 || (n < 0 && errno == ECONNRESET))
+            break;
+          if (n < 0 && errno != EAGAIN && errno != EINTR)
+            return mrt_error_sys (err, "exec connection: receive");
+          if (n > 0 && child_msg == NULL)
+            {
+              buf[n] = '\0';
+              child_msg = xstrdup (buf);
+            }
+        }
+      if (pfd[1].revents & POLLIN)
+        {
+          if (continue_one (notify_fd, err) < 0)
+            return -1;
+        }
+      else if (pfd[1].revents)
+        pfd[1].fd = -1; /* no task uses the filter any more */
+    }
+  if (child_msg)
+    return mrt_error_make (err, 0, "%s", child_msg);
+  return 0;
+}
