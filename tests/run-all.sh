@@ -1,0 +1,159 @@
+#!/bin/bash
+# THE test command of minirt (README, .ci/run): install what is missing,
+# build `build` (debugoptimized) and `build-asan` (ASan+UBSan), then run the
+# Criterion unit tests (ASan build), every tests/integration/*.bats against
+# build/src/minirt, and the parser fuzz target for 60 s.  Ends with one line
+# `N passed, N failed, N skipped` and exits non-zero if anything failed or a
+# suite could not run.   Usage: sudo tests/run-all.sh
+set -u
+cd "$(dirname "$0")/.." || exit 1
+REPO=$(pwd)
+
+PACKAGES=(meson ninja-build pkg-config gcc clang libclang-rt-14-dev libseccomp-dev libyajl-dev libcap-dev
+  libcriterion-dev busybox-static runc crun jq bats iproute2 util-linux)
+
+passed=0 failed=0 skipped=0
+LOGDIR=$(mktemp -d /tmp/minirt-tests.XXXXXX)
+trap 'rm -rf "$LOGDIR"' EXIT
+
+say() { printf '%s\n' "$*"; }
+
+install_missing() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "== installing: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    say "run-all.sh: missing packages and not root: sudo apt-get install -y ${missing[*]}" >&2
+    return 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >"$LOGDIR/apt.log" 2>&1 &&
+    apt-get install -y -qq "${missing[@]}" >>"$LOGDIR/apt.log" 2>&1 ||
+    { tail -n 30 "$LOGDIR/apt.log"; return 1; }
+}
+
+# build DIR [meson options...]: set up once, then ninja; output only on failure.
+build() {
+  local dir=$1
+  shift
+  local log="$LOGDIR/build-$dir.log"
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" >"$log" 2>&1 || { tail -n 40 "$log"; return 1; }
+  else
+    meson configure "$dir" "$@" >"$log" 2>&1 || { tail -n 40 "$log"; return 1; }
+  fi
+  ninja -C "$dir" >>"$log" 2>&1 || { grep -E 'error|warning|FAILED' "$log" | head -n 40; return 1; }
+  if grep -q 'warning:' "$log"; then
+    say "== $dir: compiler warnings:"
+    grep 'warning:' "$log" | head -n 20
+  fi
+  say "== built $dir"
+}
+
+# tally NAME TAPFILE STATUS: count a TAP report; print failures in full and
+# one summary line per suite.  A suite that failed without reporting a single
+# failing test, or reported nothing, is counted as one failure.
+tally() {
+  local name=$1 tap=$2 status=$3 ok nok skip
+  ok=$(grep -cE '^ok ' "$tap")
+  skip=$(grep -ciE '^ok .*# skip' "$tap")
+  nok=$(grep -cE '^not ok ' "$tap")
+  ok=$((ok - skip))
+  if [ "$nok" -gt 0 ]; then
+    # the failing test lines and the diagnostics that follow them
+    awk '/^not ok /{p=1; print; next} /^(ok |not ok )/{p=0} p && /^#/{print}' "$tap" | head -n 200
+  fi
+  if [ "$status" -ne 0 ] && [ "$nok" -eq 0 ]; then
+    say "$name: exited with status $status without a failing test:"
+    grep -vE '^(ok |1\.\.)' "$tap" | tail -n 30
+    nok=1
+  elif [ $((ok + nok + skip)) -eq 0 ]; then
+    say "$name: no test ran"
+    nok=1
+  fi
+  say "-- $name: $ok passed, $nok failed, $skip skipped"
+  passed=$((passed + ok)) failed=$((failed + nok)) skipped=$((skipped + skip))
+}
+
+run_unit_tests() {
+  local tests name cmd workdir tap status
+  tests=$(meson introspect build-asan --tests) || { say "unit: cannot list the tests"; failed=$((failed + 1)); return; }
+  if [ "$(jq length <<<"$tests")" -eq 0 ]; then
+    say "unit: no unit tests registered (is libcriterion-dev installed?)"
+    failed=$((failed + 1))
+    return
+  fi
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+  while read -r name; do
+    mapfile -t cmd < <(jq -r --arg n "$name" '.[] | select(.name == $n) | .cmd[]' <<<"$tests")
+    workdir=$(jq -r --arg n "$name" '.[] | select(.name == $n) | .workdir // empty' <<<"$tests")
+    tap="$LOGDIR/unit-$name.tap"
+    (cd "${workdir:-$REPO}" && timeout 600 "${cmd[@]}" --tap="$tap" >"$LOGDIR/unit-$name.out" 2>&1)
+    status=$?
+    [ -f "$tap" ] || : >"$tap"
+    # Criterion's own stderr (ASan reports, asserts) is the diagnostic.
+    if [ "$status" -ne 0 ]; then
+      tail -n 40 "$LOGDIR/unit-$name.out" | sed 's/^/# /' >>"$tap"
+    fi
+    tally "unit/$name" "$tap" "$status"
+  done < <(jq -r '.[].name' <<<"$tests")
+}
+
+run_integration_tests() {
+  local f name tap status
+  for f in tests/integration/*.bats; do
+    [ -e "$f" ] || continue
+    name=$(basename "$f" .bats)
+    tap="$LOGDIR/bats-$name.tap"
+    MINIRT="$REPO/build/src/minirt" timeout 1200 bats --tap "$f" >"$tap" 2>&1
+    status=$?
+    tally "integration/$name" "$tap" "$status"
+  done
+}
+
+run_fuzz() {
+  if [ ! -x tests/fuzz/run.sh ]; then
+    say "-- fuzz: tests/fuzz/run.sh not present, skipped"
+    skipped=$((skipped + 1))
+    return
+  fi
+  local log="$LOGDIR/fuzz.log"
+  if timeout 900 tests/fuzz/run.sh 60 >"$log" 2>&1; then
+    tail -n 3 "$log"
+    say "-- fuzz: 1 passed, 0 failed, 0 skipped"
+    passed=$((passed + 1))
+  else
+    tail -n 40 "$log"
+    say "-- fuzz: 0 passed, 1 failed, 0 skipped"
+    failed=$((failed + 1))
+  fi
+}
+
+start=$(date +%s)
+if ! install_missing; then
+  say "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+build_ok=1
+build build -Dbuildtype=debugoptimized || build_ok=0
+build build-asan -Dbuildtype=debug -Db_sanitize=address,undefined || build_ok=0
+if [ "$build_ok" -eq 0 ]; then
+  say "build failed"
+  say "$passed passed, 1 failed, $skipped skipped"
+  exit 1
+fi
+
+say "== unit tests (build-asan)"
+run_unit_tests
+say "== integration tests (build/src/minirt)"
+run_integration_tests
+say "== fuzz"
+run_fuzz
+
+say "== $(($(date +%s) - start)) s"
+say "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
