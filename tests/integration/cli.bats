@@ -210,6 +210,8 @@ skip_if_not_implemented() {
   mkdir runc-spec
   (cd runc-spec && runc spec)
   diff <(jq -S 'del(.hostname)' config.json) <(jq -S 'del(.hostname)' runc-spec/config.json)
+  # specs/default.json documents it
+  diff <(jq -S . config.json) <(jq -S . "$REPO_ROOT/specs/default.json")
 
   echo '{"mine":true}' > config.json
   run --separate-stderr "$MINIRT" spec
