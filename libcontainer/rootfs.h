@@ -6,15 +6,20 @@
  * to itself before execve.  Called by process.c, in this order:
  *   mrt_rootfs_prepare      propagation, rootfs bind, `mounts`, /dev, devices
  *   (createContainer hooks)
- *   mrt_rootfs_pivot        pivot_root (or MS_MOVE+chroot), masked and
- *                           readonly paths, read-only root
+ *   mrt_rootfs_pivot        pivot_root (or MS_MOVE+chroot), read-only root,
+ *                           linux.sysctl, readonly and masked paths (runc's
+ *                           order: sysctl before /proc/sys turns read-only)
+ *   mrt_sysctl_apply        idempotent: values already in place are skipped,
+ *                           so calling it again after the pivot is harmless
  *   mrt_process_apply_limits  rlimits, oom score, personality, ioprio, scheduler
  *   mrt_user_switch         groups, gid, uid (capabilities kept)
  *   mrt_caps_apply          bounding, inheritable, permitted, effective, ambient
  * Mount destinations and device paths are resolved inside the rootfs and
  * never follow symlinks out of it. */
 
+#include <sched.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "minirt/error.h"
 #include "minirt/spec.h"
@@ -25,10 +30,23 @@ struct mrt_rootfs_options
   bool in_userns;       /* devices become bind mounts */
   bool no_pivot;        /* --no-pivot */
   bool new_mount_ns;    /* false: no mount namespace, only chroot-less setup */
+  const char *bundle;   /* base of relative bind sources; NULL: the cwd */
 };
 
 int mrt_rootfs_prepare (const struct mrt_spec *spec, const struct mrt_rootfs_options *opts, mrt_error_t *err);
 int mrt_rootfs_pivot (const struct mrt_spec *spec, const struct mrt_rootfs_options *opts, mrt_error_t *err);
+
+/* linux.sysctl written to /proc/sys (inside the container, after pivot). */
+int mrt_sysctl_apply (const struct mrt_spec *spec, mrt_error_t *err);
+
+/* linux.personality (execution domain); called by mrt_rootfs_pivot. */
+int mrt_personality_apply (const struct mrt_personality *pers, mrt_error_t *err);
+
+/* CPU lists ("0-3,7"): parse, and set a process's affinity (pid 0: self).
+ * process.execCPUAffinity.initial is applied by mrt_process_apply_limits;
+ * `final` is for the caller to apply after execve with mrt_cpu_affinity_set. */
+int mrt_cpu_list_parse (const char *list, cpu_set_t *set, mrt_error_t *err);
+int mrt_cpu_affinity_set (pid_t pid, const char *list, mrt_error_t *err);
 
 int mrt_process_apply_limits (const struct mrt_process *process, mrt_error_t *err);
 int mrt_user_switch (const struct mrt_process *process, mrt_error_t *err);

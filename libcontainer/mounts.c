@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One `mounts[]` entry onto the rootfs.  The destination is resolved (and
+ * created) inside the rootfs, then mounted through /proc/self/fd/N so a
+ * symlink in the rootfs can never send the mount to the host.  Flags,
+ * propagation and recursive attributes follow runc. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+
+#include "mount_options.h"
+#include "rootfs_internal.h"
+#include "rootfs_path.h"
+#include "utils.h"
+
+/* What a bind remount may change; the rest of the MS_* bits are for mount. */
+#define REMOUNT_FLAGS                                                                                  \
+  (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME           \
+   | MS_STRICTATIME | MS_NOSYMFOLLOW | MS_SYNCHRONOUS | MS_DIRSYNC | MS_MANDLOCK | MS_SILENT)
+
+static unsigned long
+locked_flags (const char *path)
+{
+  struct statvfs sv;
+  unsigned long f = 0;
+  if (statvfs (path, &sv) < 0)
+    return 0;
+  if (sv.f_flag & ST_NOSUID)
+    f |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV)
+    f |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC)
+    f |= MS_NOEXEC;
+  if (sv.f_flag & ST_NOATIME)
+    f |= MS_NOATIME;
+  if (sv.f_flag & ST_NODIRATIME)
+    f |= MS_NODIRATIME;
+  if (sv.f_flag & ST_RELATIME)
+    f |= MS_RELATIME;
+  return f;
+}
+
+int
+mrt_remount_bind (const char *path, unsigned long flags, bool keep_locked)
+{
+  unsigned long base = MS_BIND | MS_REMOUNT;
+  if (keep_locked)
+    flags |= locked_flags (path);
+  if (mount (NULL, path, NULL, base | flags, NULL) == 0)
+    return 0;
+  if (errno != EPERM || keep_locked)
+    return -1;
+  /* In a user namespace the flags of the source are locked. */
+  struct statvfs sv;
+  unsigned long extra = locked_flags (path);
+  if (statvfs (path, &sv) == 0 && (sv.f_flag & ST_RDONLY))
+    extra |= MS_RDONLY;
+  /* Any explicit atime word of ours conflicts with a locked one: keep theirs. */
+  if (extra & (MS_NOATIME | MS_RELATIME))
+    flags &= ~(MS_NOATIME | MS_RELATIME | MS_STRICTATIME);
+  return mount (NULL, path, NULL, base | flags | extra, NULL);
+}
+
+bool
+mrt_path_equal (const char *a, const char *b)
+{
+  for (;;)
+    {
+      while (*a == '/' && a[1] == '/')
+        a++;
+      while (*b == '/' && b[1] == '/')
+        b++;
+      if ((*a == '\0' || (*a == '/' && a[1] == '\0')) && (*b == '\0' || (*b == '/' && b[1] == '\0')))
+        return true;
+      if (*a != *b)
+        return false;
+      a++, b++;
+    }
+}
+
+const struct mrt_mount *
+mrt_find_mount (const struct mrt_spec *spec, const char *dest)
+{
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    if (mrt_path_equal (spec->mounts[i].destination, dest))
+      return &spec->mounts[i];
+  return NULL;
+}
+
+static char *
+host_source (const struct mrt_mount_ctx *ctx, const char *source)
+{
+  if (source[0] == '/' || ctx->bundle == NULL)
+    return xstrdup (source);
+  return xasprintf ("%s/%s", ctx->bundle, source);
+}
+
+/* Propagation and recursive attributes, applied to the mount just made
+ * (so the target is opened again: the old fd is under the new mount). */
+static int
+finish_mount (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, const struct mrt_mount_options *o,
+              mrt_error_t *err)
+{
+  if (o->propagation == 0 && o->attr_set == 0 && o->attr_clr == 0)
+    return 0;
+  cleanup_close int fd = mrt_open_in_root (ctx->rootfd, m->destination, O_PATH);
+  if (fd < 0)
+    return mrt_error_sys (err, "open \"%s\"", m->destination);
+  struct mrt_fd_path fp;
+  if (o->propagation && mount (NULL, mrt_fd_path (fd, &fp), NULL, o->propagation, NULL) < 0)
+    return mrt_error_sys (err, "set propagation of \"%s\"", m->destination);
+  if (o->attr_set || o->attr_clr)
+    {
+      struct mount_attr attr = { .attr_set = o->attr_set, .attr_clr = o->attr_clr };
+      if (mount_setattr (fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof (attr)) < 0)
+        return mrt_error_sys (err, "mount_setattr \"%s\"", m->destination);
+    }
+  return 0;
+}
+
+static int
+bind_mount (const struct mrt_mount_ctx *ctx, const char *source, const char *dest, unsigned long flags,
+            const char *what, mrt_error_t *err)
+{
+  struct stat st;
+  if (stat (source, &st) < 0)
+    return mrt_error_sys (err, "stat bind source \"%s\"", source);
+  cleanup_close int fd = mrt_create_in_root (ctx->rootfd, dest, S_ISDIR (st.st_mode), err);
+  if (fd < 0)
+    return mrt_error_prefix (err, "%s", what);
+  struct mrt_fd_path fp;
+  if (mount (source, mrt_fd_path (fd, &fp), NULL, MS_BIND | (flags & MS_REC), NULL) < 0)
+    return mrt_error_sys (err, "mount \"%s\" on \"%s\"", source, dest);
+  unsigned long rflags = flags & REMOUNT_FLAGS;
+  if (rflags == 0)
+    return 0;
+  cleanup_close int top = mrt_open_in_root (ctx->rootfd, dest, O_PATH);
+  if (top < 0)
+    return mrt_error_sys (err, "open \"%s\"", dest);
+  if (mrt_remount_bind (mrt_fd_path (top, &fp), rflags, false) < 0)
+    return mrt_error_sys (err, "remount \"%s\" on \"%s\"", source, dest);
+  return 0;
+}
+
+static int
+plain_mount (const struct mrt_mount_ctx *ctx, const char *source, const char *dest, const char *type,
+             unsigned long flags, const char *data, mrt_error_t *err)
+{
+  cleanup_close int fd = mrt_create_in_root (ctx->rootfd, dest, true, err);
+  if (fd < 0)
+    return -1;
+  struct mrt_fd_path fp;
+  if (mount (source, mrt_fd_path (fd, &fp), type, flags, data) < 0)
+    return mrt_error_sys (err, "mount \"%s\" on \"%s\"", source, dest);
+  return 0;
+}
+
+static bool
+host_is_cgroup2 (void)
+{
+  struct statfs sf;
+  return statfs ("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* Our cgroup path for a v1 hierarchy whose mount options name `opts`. */
+static char *
+own_cgroup_path (const char *controllers)
+{
+  cleanup_file FILE *f = fopen ("/proc/self/cgroup", "re");
+  if (f == NULL)
+    return NULL;
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+  while (getline (&line, &cap, f) > 0)
+    {
+      line[strcspn (line, "\n")] = '\0';
+      char *c1 = strchr (line, ':');
+      char *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
+      if (c2 == NULL)
+        continue;
+      *c2 = '\0';
+      if (strcmp (c1 + 1, controllers) == 0)
+        return xstrdup (c2 + 1);
+    }
+  return NULL;
+}
+
+/* The controller list of a v1 mount from its super options: "cpu,cpuacct"
+ * or "name=systemd"; NULL when none. */
+static char *
+v1_controllers (const char *super)
+{
+  static const char *const skip[] = { "rw", "ro", "xattr", "clone_children", "noprefix", "cpuset_v2_mode", "nsdelegate" };
+  cleanup_free char *copy = xstrdup (super);
+  char *out = NULL, *save = NULL;
+  for (char *t = strtok_r (copy, ",", &save); t; t = strtok_r (NULL, ",", &save))
+    {
+      bool skipped = false;
+      for (size_t i = 0; i < ARRAY_SIZE (skip); i++)
+        if (strcmp (t, skip[i]) == 0)
+          skipped = true;
+      if (skipped || strncmp (t, "release_agent=", 14) == 0)
+        continue;
+      char *n = out ? xasprintf ("%s,%s", out, t) : xstrdup (t);
+      free (out);
+      out = n;
+    }
+  return out;
+}
+
+struct v1_hier
+{
+  char *mountpoint;
+  char *root;
+  char *controllers;
+};
+
+static size_t
+list_v1_hierarchies (struct v1_hier **out)
+{
+  cleanup_file FILE *f = fopen ("/proc/self/mountinfo", "re");
+  size_t n = 0;
+  *out = NULL;
+  if (f == NULL)
+    return 0;
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+  while (getline (&line, &cap, f) > 0)
+    {
+      char *sep = strstr (line, " - ");
+      if (sep == NULL)
+        continue;
+      char fstype[64], src[256], super[1024];
+      if (sscanf (sep + 3, "%63s %255s %1023s", fstype, src, super) != 3 || strcmp (fstype, "cgroup") != 0)
+        continue;
+      char root[PATH_MAX], mp[PATH_MAX];
+      if (sscanf (line, "%*s %*s %*s %4095s %4095s", root, mp) != 2)
+        continue;
+      char *ctrl = v1_controllers (super);
+      if (ctrl == NULL)
+        continue;
+      *out = xrealloc (*out, (n + 1) * sizeof (**out));
+      (*out)[n++] = (struct v1_hier){ xstrdup (mp), xstrdup (root), ctrl };
+    }
+  return n;
+}
+
+static void
+free_v1 (struct v1_hier *h, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free (h[i].mountpoint), free (h[i].root), free (h[i].controllers);
+  free (h);
+}
+
+/* cgroup v1 like runc: a tmpfs at the destination, then each hierarchy as
+ * a bind of our own cgroup directory (or a fresh cgroup mount in a new
+ * cgroup namespace), symlinks for co-mounted controllers, ro at the end. */
+static int
+mount_cgroup_v1 (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, const struct mrt_mount_options *o,
+                 mrt_error_t *err)
+{
+  unsigned long base = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  if (plain_mount (ctx, "tmpfs", m->destination, "tmpfs", base, "mode=755", err) < 0)
+    return -1;
+  struct v1_hier *h;
+  size_t n = list_v1_hierarchies (&h);
+  int ret = 0;
+  for (size_t i = 0; i < n && ret == 0; i++)
+    {
+      const char *base_name = strrchr (h[i].mountpoint, '/') + 1;
+      cleanup_free char *dest = xasprintf ("%s/%s", m->destination, base_name);
+      if (ctx->new_cgroupns)
+        {
+          bool named = strncmp (h[i].controllers, "name=", 5) == 0;
+          ret = plain_mount (ctx, named ? h[i].controllers + 5 : "cgroup", dest, "cgroup",
+                             base | (o->flags & MS_RDONLY), h[i].controllers, err);
+          continue;
+        }
+      cleanup_free char *cg = own_cgroup_path (h[i].controllers);
+      if (cg == NULL)
+        continue;
+      /* The path is relative to the hierarchy's root as this mount shows it. */
+      const char *rel = cg;
+      size_t rl = strlen (h[i].root);
+      if (strcmp (h[i].root, "/") != 0 && strncmp (cg, h[i].root, rl) == 0)
+        rel = cg + rl;
+      cleanup_free char *src = xasprintf ("%s%s", h[i].mountpoint, rel);
+      ret = bind_mount (ctx, src, dest, MS_REC | base | (o->flags & REMOUNT_FLAGS), "cgroup", err);
+    }
+  /* cpu,cpuacct is reachable as cpu and cpuacct too. */
+  for (size_t i = 0; i < n && ret == 0; i++)
+    {
+      const char *base_name = strrchr (h[i].mountpoint, '/') + 1;
+      if (strchr (base_name, ',') == NULL)
+        continue;
+      cleanup_close int dir = mrt_open_in_root (ctx->rootfd, m->destination, O_PATH | O_DIRECTORY);
+      if (dir < 0)
+        break;
+      cleanup_free char *names = xstrdup (base_name);
+      char *save = NULL;
+      for (char *t = strtok_r (names, ",", &save); t; t = strtok_r (NULL, ",", &save))
+        if (symlinkat (base_name, dir, t) < 0 && errno != EEXIST)
+          ret = mrt_error_sys (err, "symlink \"%s/%s\"", m->destination, t);
+    }
+  free_v1 (h, n);
+  if (ret < 0)
+    return ret;
+  if (o->flags & MS_RDONLY)
+    {
+      cleanup_close int fd = mrt_open_in_root (ctx->rootfd, m->destination, O_PATH);
+      struct mrt_fd_path fp;
+      if (fd < 0 || mount (NULL, mrt_fd_path (fd, &fp), NULL, MS_REMOUNT | MS_RDONLY | base, "mode=755") < 0)
+        return mrt_error_sys (err, "remount \"%s\" read-only", m->destination);
+    }
+  return 0;
+}
+
+static int
+mount_cgroup (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, const struct mrt_mount_options *o,
+              mrt_error_t *err)
+{
+  if (!host_is_cgroup2 ())
+    return mount_cgroup_v1 (ctx, m, o, err);
+  unsigned long flags = o->flags & ~MS_BIND;
+  cleanup_close int fd = mrt_create_in_root (ctx->rootfd, m->destination, true, err);
+  if (fd < 0)
+    return -1;
+  struct mrt_fd_path fp;
+  if (mount ("cgroup2", mrt_fd_path (fd, &fp), "cgroup2", flags, o->data) == 0)
+    return 0;
+  if (errno != EPERM && errno != EBUSY)
+    return mrt_error_sys (err, "mount \"cgroup2\" on \"%s\"", m->destination);
+  /* No cgroup namespace (or not allowed): bind our own cgroup like runc. */
+  cleanup_free char *cg = own_cgroup_path ("");
+  cleanup_free char *src = xasprintf ("/sys/fs/cgroup%s", cg ? cg : "/");
+  return bind_mount (ctx, src, m->destination, MS_REC | (flags & REMOUNT_FLAGS), "cgroup", err);
+}
+
+int
+mrt_mount_entry (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, size_t i, mrt_error_t *err)
+{
+  cleanup_mount_options struct mrt_mount_options o;
+  mrt_mount_options_parse ((const char *const *) m->options, m->n_options, m->type, &o);
+  const char *type = m->type ? m->type : "none";
+  const char *source = m->source ? m->source : type;
+  int ret;
+
+  if (m->n_uid_mappings || m->n_gid_mappings || o.idmap)
+    return mrt_error_make (err, ENOTSUP, "mounts[%zu]: idmapped mount on \"%s\" is not supported", i,
+                           m->destination);
+
+  /* /dev stays writable until the devices are in (rootfs.c remounts it). */
+  if (!mrt_mount_options_is_bind (&o) && mrt_path_equal (m->destination, "/dev"))
+    o.flags &= ~MS_RDONLY;
+
+  if (mrt_mount_options_is_bind (&o))
+    {
+      cleanup_free char *src = host_source (ctx, source);
+      ret = bind_mount (ctx, src, m->destination, o.flags, "bind", err);
+    }
+  else if (strcmp (type, "cgroup") == 0)
+    ret = mount_cgroup (ctx, m, &o, err);
+  else if (strcmp (type, "sysfs") == 0 && !ctx->new_netns)
+    /* sysfs shows the net namespace it is mounted in: the host's one
+     * would be refused, so share the host's /sys read-only-ish like runc. */
+    ret = bind_mount (ctx, "/sys", m->destination, MS_REC | o.flags, "sysfs", err);
+  else
+    {
+      ret = plain_mount (ctx, source, m->destination, type, o.flags, o.data, err);
+      if (ret < 0 && (*err)->errno_ == EPERM && (strcmp (type, "sysfs") == 0 || strcmp (type, "mqueue") == 0))
+        {
+          /* Not allowed in this user namespace: bind the host's one. */
+          mrt_error_free (err);
+          ret = bind_mount (ctx, strcmp (type, "sysfs") == 0 ? "/sys" : "/dev/mqueue", m->destination,
+                            MS_REC | o.flags, type, err);
+        }
+    }
+  if (ret == 0)
+    ret = finish_mount (ctx, m, &o, err);
+  if (ret < 0)
+    return mrt_error_prefix (err, "mounts[%zu]", i);
+  return 0;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Resolution of container paths inside the rootfs (see rootfs_path.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rootfs_path.h"
+#include "syscalls.h"
+#include "utils.h"
+
+const char *
+mrt_fd_path (int fd, struct mrt_fd_path *buf)
+{
+  snprintf (buf->s, sizeof (buf->s), "/proc/self/fd/%d", fd);
+  return buf->s;
+}
+
+int
+mrt_open_in_root (int rootfd, const char *path, int flags)
+{
+  if (flags == 0)
+    flags = O_PATH;
+  while (*path == '/')
+    path++;
+  if (*path == '\0')
+    path = ".";
+  int fd;
+  do
+    fd = mrt_openat2 (rootfd, path, flags | O_CLOEXEC, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  while (fd < 0 && errno == EAGAIN);
+  return fd;
+}
+
+/* Walk `path` one component at a time, each prefix resolved from the root
+ * again, creating what is missing as a directory.  A dangling symlink is
+ * followed inside the root (its target is created there), like runc's
+ * MkdirAllInRoot. */
+static int
+mkdir_in_root (int rootfd, const char *path, mode_t mode, int depth, mrt_error_t *err)
+{
+  if (depth > 40)
+    return mrt_error_make (err, ELOOP, "mkdir `%s`", path);
+  cleanup_free char *copy = xstrdup (path);
+  cleanup_close int cur = mrt_open_in_root (rootfd, "/", O_PATH | O_DIRECTORY);
+  if (cur < 0)
+    return mrt_error_sys (err, "open rootfs");
+  char *p = copy;
+  while (*p)
+    {
+      while (*p == '/')
+        p++;
+      if (*p == '\0')
+        break;
+      char *end = strchr (p, '/');
+      if (end)
+        *end = '\0';
+      int next = mrt_open_in_root (rootfd, copy, O_PATH | O_DIRECTORY);
+      if (next < 0 && errno == ENOENT)
+        {
+          if (mkdirat (cur, p, mode) < 0 && errno != EEXIST)
+            return mrt_error_sys (err, "mkdir `%s`", copy);
+          next = mrt_open_in_root (rootfd, copy, O_PATH | O_DIRECTORY);
+          char target[PATH_MAX];
+          ssize_t n;
+          if (next < 0 && errno == ENOENT && (n = readlinkat (cur, p, target, sizeof (target) - 1)) > 0)
+            {
+              target[n] = '\0';
+              const char *rest = end ? end + 1 : "";
+              *p = '\0';
+              cleanup_free char *np = target[0] == '/' ? xasprintf ("%s/%s", target, rest)
+                                                       : xasprintf ("%s/%s/%s", copy, target, rest);
+              return mkdir_in_root (rootfd, np, mode, depth + 1, err);
+            }
+        }
+      if (next < 0)
+        return mrt_error_sys (err, "open `%s`", copy);
+      close (cur);
+      cur = next;
+      if (end)
+        *end = '/';
+      p = end ? end : p + strlen (p);
+    }
+  return steal_fd (&cur);
+}
+
+int
+mrt_mkdir_in_root (int rootfd, const char *path, mode_t mode, mrt_error_t *err)
+{
+  return mkdir_in_root (rootfd, path, mode, 0, err);
+}
+
+int
+mrt_open_parent_in_root (int rootfd, const char *path, const char **name, mrt_error_t *err)
+{
+  size_t len = strlen (path);
+  while (len > 1 && path[len - 1] == '/')
+    len--;
+  const char *slash = memrchr (path, '/', len);
+  *name = slash ? slash + 1 : path;
+  cleanup_free char *dir = slash ? strndup (path, slash - path) : xstrdup ("");
+  if (dir == NULL)
+    return mrt_error_make (err, ENOMEM, "strndup");
+  return mrt_mkdir_in_root (rootfd, dir, 0755, err);
+}
+
+int
+mrt_create_in_root (int rootfd, const char *path, bool dir, mrt_error_t *err)
+{
+  int fd = mrt_open_in_root (rootfd, path, O_PATH);
+  if (fd >= 0)
+    return fd;
+  if (errno != ENOENT)
+    return mrt_error_sys (err, "open `%s`", path);
+  if (dir)
+    return mrt_mkdir_in_root (rootfd, path, 0755, err);
+
+  const char *name;
+  cleanup_close int parent = mrt_open_parent_in_root (rootfd, path, &name, err);
+  if (parent < 0)
+    return -1;
+  cleanup_free char *base = xstrdup (name);
+  char *slash = strchr (base, '/');
+  if (slash)
+    *slash = '\0';
+  /* O_PATH parents cannot be used for openat(O_CREAT); reopen for real. */
+  cleanup_close int pdir = openat (parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (pdir < 0)
+    return mrt_error_sys (err, "open parent of `%s`", path);
+  int f = openat (pdir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (f < 0 && errno != EEXIST)
+    return mrt_error_sys (err, "create `%s`", path);
+  if (f >= 0)
+    close (f);
+  fd = mrt_open_in_root (rootfd, path, O_PATH);
+  if (fd < 0)
+    return mrt_error_sys (err, "open `%s`", path);
+  return fd;
+}
