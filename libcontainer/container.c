@@ -1,83 +1,509 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Placeholder lifecycle: replaced by the real implementation (issue 4). */
+/* create and run: the parent's half of the set-up (order in process.c).
+ * Every host-side resource is registered as it is made and released in
+ * reverse order on failure: the init process, the cgroup, the state dir. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
-#include "minirt/container.h"
+#include "cgroups.h"
+#include "hooks.h"
+#include "lifecycle.h"
+#include "process.h"
+#include "seccomp.h"
+#include "terminal.h"
+#include "utils.h"
 
-#define NOT_IMPLEMENTED(what) mrt_error_make (err, ENOSYS, "%s: not implemented", what)
+#define CONFIG_MAX_SIZE (16 * 1024 * 1024)
+
+char *
+mrt_hook_state_json (const struct mrt_state_record *r, enum mrt_status status, const char *oci_version)
+{
+  struct mrt_container_state s = {
+    .oci_version = (char *) (oci_version ? oci_version : r->oci_version ? r->oci_version : "1.2.0"),
+    .id = r->id,
+    .pid = status == MRT_STATUS_STOPPED ? 0 : r->pid,
+    .status = status,
+    .bundle = r->bundle,
+    .rootfs = r->rootfs,
+    .created = r->created_at,
+    .owner = (char *) "",
+    .annotations = r->annotations,
+    .n_annotations = r->n_annotations,
+  };
+  return mrt_container_state_to_json (&s, false);
+}
+
+void
+mrt_cgroup_config_for (struct mrt_context *ctx, const char *id, const struct mrt_spec *spec,
+                       struct mrt_cgroup_config *cfg)
+{
+  memset (cfg, 0, sizeof (*cfg));
+  cfg->id = id;
+  cfg->cgroups_path = spec && spec->linux_ ? spec->linux_->cgroups_path : NULL;
+  cfg->manager = ctx->cgroup_manager;
+}
+
+/* Everything create needs, gathered before the first side effect. */
+struct plan
+{
+  char *bundle;
+  char *config_json;
+  size_t config_len;
+  struct mrt_spec *spec;
+  char *rootfs;
+  struct mrt_seccomp_filter *seccomp;
+  struct mrt_ns_plan ns;
+  char **env;
+  unsigned preserve_fds;
+};
+
+static void
+plan_free (struct plan *p)
+{
+  free (p->bundle);
+  free (p->config_json);
+  mrt_spec_free (p->spec);
+  free (p->rootfs);
+  if (p->seccomp)
+    mrt_seccomp_filter_free (p->seccomp);
+  mrt_ns_plan_close (&p->ns);
+  if (p->env)
+    {
+      for (size_t i = 0; p->env[i]; i++)
+        free (p->env[i]);
+      free (p->env);
+    }
+  memset (p, 0, sizeof (*p));
+}
+
+/* process.env, plus LISTEN_FDS/LISTEN_PID when the runtime was given
+ * socket-activation fds (as runc does). */
+static void
+build_env (struct plan *p, unsigned listen_fds)
+{
+  const struct mrt_process *proc = p->spec->process;
+  size_t n = proc->n_env;
+  p->env = xmalloc0 ((n + 3) * sizeof (char *));
+  size_t j = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (listen_fds && (strncmp (proc->env[i], "LISTEN_FDS=", 11) == 0 || strncmp (proc->env[i], "LISTEN_PID=", 11) == 0))
+        continue;
+      p->env[j++] = xstrdup (proc->env[i]);
+    }
+  if (listen_fds)
+    {
+      p->env[j++] = xasprintf ("LISTEN_FDS=%u", listen_fds);
+      p->env[j++] = xstrdup ("LISTEN_PID=1");
+    }
+}
+
+static unsigned
+listen_fds_from_env (void)
+{
+  const char *s = getenv ("LISTEN_FDS");
+  if (s == NULL || *s == '\0')
+    return 0;
+  char *end;
+  unsigned long n = strtoul (s, &end, 10);
+  return *end == '\0' && n < 4096 ? (unsigned) n : 0;
+}
+
+static int
+plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool foreground, struct plan *p,
+           mrt_error_t *err)
+{
+  const char *bundle = opts->bundle && *opts->bundle ? opts->bundle : ".";
+  mrt_ns_plan_init (&p->ns);
+  if (mrt_validate_id (opts->id, err) < 0)
+    return -1;
+  p->bundle = realpath (bundle, NULL);
+  if (p->bundle == NULL)
+    return mrt_error_sys (err, "bundle `%s`", bundle);
+  cleanup_free char *config_path
+      = opts->config_file ? xstrdup (opts->config_file) : xasprintf ("%s/config.json", p->bundle);
+  if (mrt_read_file (config_path, CONFIG_MAX_SIZE, &p->config_json, &p->config_len, err) < 0)
+    return -1;
+  if (mrt_spec_parse (p->config_json, p->config_len, "config.json", &p->spec, err) < 0)
+    return -1;
+  const struct mrt_spec *spec = p->spec;
+  if (spec->process == NULL || spec->process->n_args == 0)
+    return mrt_error_make (err, EINVAL, "config.json: process.args: required to create a container");
+  if (spec->root == NULL || spec->root->path == NULL)
+    return mrt_error_make (err, EINVAL, "config.json: root.path: required");
+  cleanup_free char *root
+      = spec->root->path[0] == '/' ? xstrdup (spec->root->path) : xasprintf ("%s/%s", p->bundle, spec->root->path);
+  p->rootfs = realpath (root, NULL);
+  if (p->rootfs == NULL)
+    return mrt_error_sys (err, "root.path: `%s`", root);
+  if (spec->process->terminal && opts->console_socket == NULL && !foreground)
+    return mrt_error_make (err, EINVAL, "process.terminal: needs --console-socket when the runtime detaches");
+  if (spec->linux_ && spec->linux_->seccomp
+      && mrt_seccomp_compile (spec->linux_->seccomp, ctx->log, &p->seccomp, err) < 0)
+    return -1;
+  if (mrt_ns_plan_make (spec->linux_, &p->ns, err) < 0)
+    return -1;
+  if (spec->linux_ && spec->linux_->time_offsets && !p->ns.create[MRT_NS_TIME]
+      && (spec->linux_->time_offsets->has_monotonic || spec->linux_->time_offsets->has_boottime))
+    return mrt_error_make (err, EINVAL, "linux.timeOffsets: needs a new time namespace");
+  if (spec->hostname && *spec->hostname && !p->ns.present[MRT_NS_UTS])
+    return mrt_error_make (err, EINVAL, "hostname: needs a uts namespace");
+  unsigned listen_fds = listen_fds_from_env ();
+  p->preserve_fds = opts->preserve_fds + listen_fds;
+  for (unsigned fd = 3; fd < 3 + p->preserve_fds; fd++)
+    if (fcntl ((int) fd, F_GETFD) < 0)
+      return mrt_error_sys (err, "--preserve-fds: fd %u", fd);
+  build_env (p, listen_fds);
+  return 0;
+}
+
+static int
+listen_exec_socket (const struct mrt_state_dir *d, mrt_error_t *err)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  snprintf (addr.sun_path, sizeof (addr.sun_path), "/proc/self/fd/%d/exec.sock", d->dirfd);
+  int fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return mrt_error_sys (err, "create exec.sock");
+  if (bind (fd, (struct sockaddr *) &addr, sizeof (addr)) < 0 || listen (fd, 4) < 0)
+    {
+      mrt_error_sys (err, "bind `%s/exec.sock`", d->path);
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+static int
+write_pid_file (const char *path, pid_t pid, mrt_error_t *err)
+{
+  char buf[32];
+  int n = snprintf (buf, sizeof (buf), "%d", (int) pid);
+  cleanup_free char *abs = NULL;
+  if (path[0] != '/')
+    {
+      char cwd[PATH_MAX];
+      if (getcwd (cwd, sizeof (cwd)) == NULL)
+        return mrt_error_sys (err, "--pid-file: getcwd");
+      abs = xasprintf ("%s/%s", cwd, path);
+      path = abs;
+    }
+  if (mrt_write_file_atomic (path, buf, (size_t) n, 0644, err) < 0)
+    return mrt_error_prefix (err, "--pid-file");
+  return 0;
+}
+
+static int
+copy_annotations (struct mrt_state_record *r, const struct mrt_spec *spec)
+{
+  if (spec->n_annotations == 0)
+    return 0;
+  r->annotations = xmalloc0 (spec->n_annotations * sizeof (*r->annotations));
+  for (size_t i = 0; i < spec->n_annotations; i++)
+    {
+      r->annotations[i].key = xstrdup (spec->annotations[i].key);
+      r->annotations[i].value = xstrdup (spec->annotations[i].value);
+    }
+  r->n_annotations = spec->n_annotations;
+  return 0;
+}
+
+static int
+run_parent_hooks (const struct mrt_spec *spec, const struct mrt_state_record *r, mrt_error_t *err)
+{
+  static const enum mrt_hook_kind kinds[] = { MRT_HOOK_CREATE_RUNTIME, MRT_HOOK_PRESTART };
+  if (spec->hooks == NULL)
+    return 0;
+  for (size_t i = 0; i < ARRAY_SIZE (kinds); i++)
+    {
+      if (spec->hooks->n[kinds[i]] == 0)
+        continue;
+      cleanup_free char *json = mrt_hook_state_json (r, MRT_STATUS_CREATING, spec->oci_version);
+      if (mrt_hooks_run (spec->hooks, kinds[i], json, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+/* What the undo list releases, newest first. */
+struct undo
+{
+  pid_t pid;
+  struct mrt_cgroup *cgroup;
+  bool state_dir;
+};
+
+static void
+undo_all (struct undo *u, struct mrt_state_dir *d)
+{
+  mrt_error_t ignored = NULL;
+  if (u->pid > 0)
+    {
+      kill (u->pid, SIGKILL);
+      while (waitpid (u->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
+  if (u->cgroup)
+    {
+      mrt_cgroup_kill_all (u->cgroup, SIGKILL, &ignored);
+      mrt_error_free (&ignored);
+      mrt_cgroup_destroy (u->cgroup, &ignored);
+      mrt_error_free (&ignored);
+      mrt_cgroup_free (u->cgroup);
+    }
+  if (u->state_dir)
+    {
+      mrt_state_dir_remove (d, &ignored);
+      mrt_error_free (&ignored);
+    }
+  mrt_state_dir_close (d);
+}
+
+/* The parent's half of create.  On success the container is `created`, its
+ * state dir `d` is still locked and *pid is its init. */
+static int
+create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, bool foreground,
+               struct mrt_state_dir *d, pid_t *pid_out, mrt_error_t *err)
+{
+  struct plan p = { 0 };
+  struct undo u = { 0 };
+  struct mrt_state_record rec = { 0 };
+  int sync[2] = { -1, -1 }, exec_listen = -1, master = -1, slave = -1;
+  char type = 0;
+  char *msg = NULL, *config_copy = NULL, *go_json = NULL;
+  int ret = -1;
+
+  if (plan_make (ctx, opts, foreground, &p, err) < 0)
+    goto out;
+  if (mrt_state_dir_create (ctx->state_root, opts->id, d, err) < 0)
+    goto out;
+  u.state_dir = true;
+
+  config_copy = mrt_state_dir_file (d, "config.json");
+  if (mrt_write_file_atomic (config_copy, p.config_json, p.config_len, 0600, err) < 0)
+    goto fail;
+  rec.oci_version = xstrdup (p.spec->oci_version);
+  rec.id = xstrdup (opts->id);
+  rec.bundle = xstrdup (p.bundle);
+  rec.rootfs = xstrdup (p.rootfs);
+  rec.created_at = mrt_now_rfc3339 ();
+  rec.creator_pid = getpid ();
+  mrt_proc_stat (rec.creator_pid, &rec.creator_start, NULL);
+  copy_annotations (&rec, p.spec);
+  if (mrt_state_write (d, &rec, err) < 0)
+    goto fail;
+
+  struct mrt_cgroup_config cgcfg;
+  mrt_cgroup_config_for (ctx, opts->id, p.spec, &cgcfg);
+  if (mrt_cgroup_create (&cgcfg, p.spec->linux_ ? p.spec->linux_->resources : NULL, &u.cgroup, err) < 0)
+    goto fail;
+  rec.cgroup = mrt_cgroup_save (u.cgroup);
+  if (mrt_state_write (d, &rec, err) < 0)
+    goto fail;
+
+  exec_listen = listen_exec_socket (d, err);
+  if (exec_listen < 0)
+    goto fail;
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
+    {
+      mrt_error_sys (err, "socketpair");
+      goto fail;
+    }
+  if (p.spec->process->terminal && opts->console_socket)
+    {
+      if (mrt_terminal_open (&master, &slave, err) < 0)
+        goto fail;
+      if (mrt_terminal_send_console_socket (opts->console_socket, master, err) < 0)
+        goto fail;
+    }
+
+  struct mrt_launch l = {
+    .spec = p.spec,
+    .id = opts->id,
+    .rootfs = p.rootfs,
+    .log = ctx->log,
+    .ns = p.ns,
+    .seccomp = p.seccomp,
+    .env = p.env,
+    .preserve_fds = p.preserve_fds,
+    .no_pivot = opts->no_pivot,
+    .no_new_keyring = opts->no_new_keyring,
+    .sync_child = sync[1],
+    .sync_parent = sync[0],
+    .exec_listen = exec_listen,
+    .console_slave = slave,
+    .close_in_child = { d->lockfd, d->dirfd, master, -1 },
+  };
+  u.pid = mrt_process_spawn (&l, err);
+  if (u.pid < 0)
+    {
+      u.pid = 0;
+      goto fail;
+    }
+  close (sync[1]);
+  sync[1] = -1;
+  rec.pid = u.pid;
+  mrt_proc_stat (u.pid, &rec.pid_start, NULL);
+  if (mrt_state_write (d, &rec, err) < 0)
+    goto fail;
+  if (mrt_ns_write_id_maps (u.pid, p.spec->linux_, &p.ns, err) < 0)
+    goto fail;
+  if (mrt_cgroup_enter (u.cgroup, u.pid, err) < 0)
+    goto fail;
+  if (run_parent_hooks (p.spec, &rec, err) < 0)
+    goto fail;
+
+  go_json = mrt_hook_state_json (&rec, MRT_STATUS_CREATING, p.spec->oci_version);
+  if (mrt_msg_send (sync[0], MRT_SYNC_GO, go_json) < 0)
+    {
+      mrt_error_sys (err, "start the container's init");
+      goto fail;
+    }
+  if (mrt_msg_recv (sync[0], &type, &msg, err) < 0)
+    goto fail;
+  if (type == MRT_SYNC_ERROR)
+    {
+      mrt_error_make (err, 0, "%s", msg);
+      goto fail;
+    }
+  if (type != MRT_SYNC_CREATED)
+    {
+      mrt_error_make (err, 0, "the container's init exited during set-up");
+      goto fail;
+    }
+  rec.created = true;
+  if (mrt_state_write (d, &rec, err) < 0)
+    goto fail;
+  if (opts->pid_file && write_pid_file (opts->pid_file, u.pid, err) < 0)
+    goto fail;
+  *pid_out = u.pid;
+  mrt_cgroup_free (u.cgroup);
+  ret = 0;
+  goto out;
+
+fail:
+  undo_all (&u, d);
+out:
+  free (msg);
+  free (config_copy);
+  free (go_json);
+  for (int i = 0; i < 2; i++)
+    if (sync[i] >= 0)
+      close (sync[i]);
+  if (exec_listen >= 0)
+    close (exec_listen);
+  if (master >= 0)
+    close (master);
+  if (slave >= 0)
+    close (slave);
+  mrt_state_record_clear (&rec);
+  plan_free (&p);
+  return ret;
+}
 
 int
 mrt_container_create (struct mrt_context *ctx, const struct mrt_create_options *opts, mrt_error_t *err)
 {
-  (void) ctx, (void) opts;
-  return NOT_IMPLEMENTED ("create");
+  struct mrt_state_dir d;
+  pid_t pid;
+  if (create_locked (ctx, opts, false, &d, &pid, err) < 0)
+    return -1;
+  mrt_state_dir_close (&d);
+  return 0;
 }
 
-int
-mrt_container_start (struct mrt_context *ctx, const char *id, mrt_error_t *err)
+/* Foreground run: forward every signal to the init until it exits. */
+static int
+wait_forwarding (pid_t pid, int sfd, int *exit_status, mrt_error_t *err)
 {
-  (void) ctx, (void) id;
-  return NOT_IMPLEMENTED ("start");
+  for (;;)
+    {
+      int status;
+      pid_t r = waitpid (pid, &status, WNOHANG);
+      if (r < 0 && errno != EINTR)
+        return mrt_error_sys (err, "wait for the container");
+      if (r == pid)
+        {
+          *exit_status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+          return 0;
+        }
+      struct signalfd_siginfo si;
+      ssize_t n = read (sfd, &si, sizeof (si));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n != sizeof (si))
+        return mrt_error_sys (err, "read signals");
+      if (si.ssi_signo != SIGCHLD)
+        kill (pid, (int) si.ssi_signo);
+    }
 }
 
 int
 mrt_container_run (struct mrt_context *ctx, const struct mrt_create_options *opts, int *exit_status, mrt_error_t *err)
 {
-  (void) ctx, (void) opts, (void) exit_status;
-  return NOT_IMPLEMENTED ("run");
-}
+  struct mrt_state_dir d;
+  pid_t pid;
+  sigset_t all, old;
+  int sfd = -1, ret = -1;
 
-int
-mrt_container_state (struct mrt_context *ctx, const char *id, struct mrt_container_state **out, mrt_error_t *err)
-{
-  (void) ctx, (void) id, (void) out;
-  return NOT_IMPLEMENTED ("state");
-}
+  *exit_status = 0;
+  if (create_locked (ctx, opts, !opts->detach, &d, &pid, err) < 0)
+    return -1;
+  if (!opts->detach)
+    {
+      sigfillset (&all);
+      sigprocmask (SIG_BLOCK, &all, &old);
+      sfd = signalfd (-1, &all, SFD_CLOEXEC);
+      if (sfd < 0)
+        {
+          mrt_error_sys (err, "signalfd");
+          goto fail;
+        }
+    }
+  if (mrt_start_locked (ctx, &d, err) < 0)
+    goto fail;
+  mrt_state_dir_close (&d);
+  if (opts->detach)
+    return 0;
 
-int
-mrt_container_kill (struct mrt_context *ctx, const char *id, int signal, bool all, mrt_error_t *err)
-{
-  (void) ctx, (void) id, (void) signal, (void) all;
-  return NOT_IMPLEMENTED ("kill");
-}
+  ret = wait_forwarding (pid, sfd, exit_status, err);
+  close (sfd);
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  if (!opts->keep)
+    {
+      mrt_error_t derr = NULL;
+      if (mrt_state_dir_open (ctx->state_root, opts->id, true, &d, &derr) == 0)
+        mrt_delete_locked (ctx, &d, true, &derr);
+      if (derr && ret == 0)
+        {
+          *err = derr;
+          return -1;
+        }
+      mrt_error_free (&derr);
+    }
+  return ret;
 
-int
-mrt_container_delete (struct mrt_context *ctx, const char *id, bool force, mrt_error_t *err)
-{
-  (void) ctx, (void) id, (void) force;
-  return NOT_IMPLEMENTED ("delete");
-}
-
-int
-mrt_container_list (struct mrt_context *ctx, struct mrt_container_state ***out, size_t *n, mrt_error_t *err)
-{
-  (void) ctx, (void) out, (void) n;
-  return NOT_IMPLEMENTED ("list");
-}
-
-int
-mrt_parse_signal (const char *s, int *signal, mrt_error_t *err)
-{
-  (void) s, (void) signal;
-  return NOT_IMPLEMENTED ("signal parsing");
-}
-
-const char *
-mrt_status_name (enum mrt_status s)
-{
-  static const char *const names[] = { "creating", "created", "running", "paused", "stopped" };
-  return names[s];
-}
-
-void
-mrt_container_state_free (struct mrt_container_state *s)
-{
-  (void) s;
-}
-
-char *
-mrt_container_state_to_json (const struct mrt_container_state *s, bool pretty)
-{
-  (void) s, (void) pretty;
-  return NULL;
+fail:
+  {
+    mrt_error_t ignored = NULL;
+    mrt_delete_locked (ctx, &d, true, &ignored);
+    mrt_error_free (&ignored);
+    while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+      ;
+  }
+  if (sfd >= 0)
+    {
+      close (sfd);
+      sigprocmask (SIG_SETMASK, &old, NULL);
+    }
+  return -1;
 }

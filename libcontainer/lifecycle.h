@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef MINIRT_LIFECYCLE_H
+#define MINIRT_LIFECYCLE_H
+
+/* Internal pieces shared by container.c (create, run) and lifecycle.c
+ * (start, kill, delete, state, list). */
+
+#include "minirt/container.h"
+#include "state.h"
+
+/* The state JSON of the runtime-spec, as hooks get it on stdin. */
+char *mrt_hook_state_json (const struct mrt_state_record *r, enum mrt_status status, const char *oci_version);
+
+/* Parse the copy of config.json kept in the state dir (for hooks). */
+int mrt_state_load_spec (const struct mrt_state_dir *d, struct mrt_spec **out, mrt_error_t *err);
+
+/* start on a locked dir whose record was just read. */
+int mrt_start_locked (struct mrt_context *ctx, struct mrt_state_dir *d, mrt_error_t *err);
+/* delete on a locked dir; closes it. */
+int mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force, mrt_error_t *err);
+/* Cgroup config for a container, as create and the later commands use it. */
+struct mrt_cgroup_config;
+void mrt_cgroup_config_for (struct mrt_context *ctx, const char *id, const struct mrt_spec *spec,
+                            struct mrt_cgroup_config *cfg);
+
+#endif

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Namespaces: create with clone3 or join by path (see namespaces.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "namespaces.h"
+#include "syscalls.h"
+#include "utils.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const struct
+{
+  const char *name;
+  int flag;
+} ns_table[MRT_NS__COUNT] = {
+  [MRT_NS_PID] = { "pid", CLONE_NEWPID },         [MRT_NS_NETWORK] = { "network", CLONE_NEWNET },
+  [MRT_NS_MOUNT] = { "mount", CLONE_NEWNS },      [MRT_NS_IPC] = { "ipc", CLONE_NEWIPC },
+  [MRT_NS_UTS] = { "uts", CLONE_NEWUTS },         [MRT_NS_USER] = { "user", CLONE_NEWUSER },
+  [MRT_NS_CGROUP] = { "cgroup", CLONE_NEWCGROUP }, [MRT_NS_TIME] = { "time", CLONE_NEWTIME },
+};
+
+const char *
+mrt_ns_name (enum mrt_ns_type type)
+{
+  return (unsigned) type < MRT_NS__COUNT ? ns_table[type].name : "unknown";
+}
+
+void
+mrt_ns_plan_init (struct mrt_ns_plan *plan)
+{
+  memset (plan, 0, sizeof (*plan));
+  for (int i = 0; i < MRT_NS__COUNT; i++)
+    plan->join_fd[i] = -1;
+}
+
+void
+mrt_ns_plan_close (struct mrt_ns_plan *plan)
+{
+  for (int i = 0; i < MRT_NS__COUNT; i++)
+    if (plan->join_fd[i] >= 0)
+      {
+        close (plan->join_fd[i]);
+        plan->join_fd[i] = -1;
+      }
+}
+
+int
+mrt_ns_plan_make (const struct mrt_linux *linux_, struct mrt_ns_plan *plan, mrt_error_t *err)
+{
+  mrt_ns_plan_init (plan);
+  if (linux_ == NULL)
+    return 0;
+  for (size_t i = 0; i < linux_->n_namespaces; i++)
+    {
+      const struct mrt_namespace *ns = &linux_->namespaces[i];
+      if ((unsigned) ns->type >= MRT_NS__COUNT)
+        continue;
+      plan->present[ns->type] = true;
+      if (ns->path == NULL || *ns->path == '\0')
+        {
+          plan->create[ns->type] = true;
+          if (ns->type != MRT_NS_CGROUP && ns->type != MRT_NS_TIME)
+            plan->clone_flags |= ns_table[ns->type].flag;
+          continue;
+        }
+      int fd = open (ns->path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          mrt_error_sys (err, "linux.namespaces[%zu].path: open `%s`", i, ns->path);
+          mrt_ns_plan_close (plan);
+          return -1;
+        }
+      plan->join_fd[ns->type] = fd;
+      plan->join_path[ns->type] = ns->path;
+    }
+  return 0;
+}
+
+pid_t
+mrt_ns_clone (const struct mrt_ns_plan *plan, mrt_error_t *err)
+{
+  cleanup_close int own_pidns = -1;
+  if (plan->join_fd[MRT_NS_PID] >= 0)
+    {
+      own_pidns = open ("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+      if (own_pidns < 0)
+        return mrt_error_sys (err, "open /proc/self/ns/pid");
+      if (setns (plan->join_fd[MRT_NS_PID], CLONE_NEWPID) < 0)
+        return mrt_error_sys (err, "linux.namespaces: join pid namespace `%s`", plan->join_path[MRT_NS_PID]);
+    }
+  struct clone_args args = { .flags = (uint64_t) plan->clone_flags, .exit_signal = SIGCHLD };
+  pid_t pid = (pid_t) mrt_clone3 (&args);
+  if (pid < 0 && errno == ENOSYS)
+    pid = (pid_t) syscall (SYS_clone, plan->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid < 0)
+    {
+      mrt_error_sys (err, "clone with linux.namespaces");
+      if (own_pidns >= 0)
+        setns (own_pidns, CLONE_NEWPID);
+      return -1;
+    }
+  if (pid > 0 && own_pidns >= 0 && setns (own_pidns, CLONE_NEWPID) < 0)
+    return mrt_error_sys (err, "return to own pid namespace");
+  return pid;
+}
+
+static int
+write_map (pid_t pid, const char *file, const struct mrt_id_mapping *m, size_t n, const char *field, mrt_error_t *err)
+{
+  size_t cap = 64 * (n + 1), used = 0;
+  cleanup_free char *buf = xmalloc0 (cap);
+  for (size_t i = 0; i < n; i++)
+    used += snprintf (buf + used, cap - used, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", m[i].container_id,
+                      m[i].host_id, m[i].size);
+  cleanup_free char *path = xasprintf ("/proc/%d/%s", (int) pid, file);
+  cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return mrt_error_sys (err, "%s: open %s", field, path);
+  if (write (fd, buf, used) != (ssize_t) used)
+    return mrt_error_sys (err, "%s: write %s", field, path);
+  return 0;
+}
+
+int
+mrt_ns_write_id_maps (pid_t pid, const struct mrt_linux *linux_, const struct mrt_ns_plan *plan, mrt_error_t *err)
+{
+  if (!plan->create[MRT_NS_USER])
+    return 0;
+  if (linux_->n_uid_mappings == 0 || linux_->n_gid_mappings == 0)
+    return mrt_error_make (err, EINVAL,
+                           "linux.uidMappings/gidMappings: required with a new user namespace");
+  if (write_map (pid, "uid_map", linux_->uid_mappings, linux_->n_uid_mappings, "linux.uidMappings", err) < 0)
+    return -1;
+  /* Without CAP_SETGID in the parent user namespace the kernel only
+   * accepts a gid_map after setgroups is denied. */
+  if (geteuid () != 0)
+    {
+      cleanup_free char *path = xasprintf ("/proc/%d/setgroups", (int) pid);
+      cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || write (fd, "deny", 4) != 4)
+        return mrt_error_sys (err, "linux.gidMappings: write %s", path);
+    }
+  return write_map (pid, "gid_map", linux_->gid_mappings, linux_->n_gid_mappings, "linux.gidMappings", err);
+}
+
+int
+mrt_ns_join_paths (const struct mrt_ns_plan *plan, mrt_error_t *err)
+{
+  /* The user namespace first: the others may be owned by it. */
+  static const enum mrt_ns_type order[] = { MRT_NS_USER, MRT_NS_NETWORK, MRT_NS_IPC, MRT_NS_UTS,
+                                            MRT_NS_CGROUP, MRT_NS_TIME, MRT_NS_MOUNT };
+  for (size_t i = 0; i < ARRAY_SIZE (order); i++)
+    {
+      enum mrt_ns_type t = order[i];
+      if (plan->join_fd[t] < 0)
+        continue;
+      if (setns (plan->join_fd[t], ns_table[t].flag) < 0)
+        return mrt_error_sys (err, "linux.namespaces: join %s namespace `%s`", ns_table[t].name, plan->join_path[t]);
+    }
+  return 0;
+}
+
+static int
+write_time_offsets (const struct mrt_time_offsets *o, mrt_error_t *err)
+{
+  char buf[128];
+  int n = 0;
+  if (o->has_monotonic)
+    n += snprintf (buf + n, sizeof (buf) - n, "monotonic %" PRId64 " %" PRIu32 "\n", o->monotonic.secs,
+                   o->monotonic.nanosecs);
+  if (o->has_boottime)
+    n += snprintf (buf + n, sizeof (buf) - n, "boottime %" PRId64 " %" PRIu32 "\n", o->boottime.secs,
+                   o->boottime.nanosecs);
+  if (n == 0)
+    return 0;
+  /* One line per write: the kernel parses a single clock per call on
+   * older versions and all lines on newer ones. */
+  char *line = buf;
+  while (*line)
+    {
+      char *nl = strchr (line, '\n');
+      size_t len = (size_t) (nl - line) + 1;
+      cleanup_close int fd = open ("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+      if (fd < 0)
+        return mrt_error_sys (err, "linux.timeOffsets: open /proc/self/timens_offsets");
+      if (write (fd, line, len) != (ssize_t) len)
+        return mrt_error_sys (err, "linux.timeOffsets: write /proc/self/timens_offsets");
+      line = nl + 1;
+    }
+  return 0;
+}
+
+int
+mrt_ns_unshare_late (const struct mrt_ns_plan *plan, const struct mrt_time_offsets *offsets, mrt_error_t *err)
+{
+  if (plan->create[MRT_NS_CGROUP] && unshare (CLONE_NEWCGROUP) < 0)
+    return mrt_error_sys (err, "linux.namespaces: unshare cgroup namespace");
+  if (plan->create[MRT_NS_TIME])
+    {
+      if (unshare (CLONE_NEWTIME) < 0)
+        return mrt_error_sys (err, "linux.namespaces: unshare time namespace");
+      if (offsets && write_time_offsets (offsets, err) < 0)
+        return -1;
+      cleanup_close int fd = open ("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || setns (fd, CLONE_NEWTIME) < 0)
+        return mrt_error_sys (err, "linux.namespaces: enter time namespace");
+    }
+  else if (offsets && (offsets->has_monotonic || offsets->has_boottime))
+    return mrt_error_make (err, EINVAL, "linux.timeOffsets: needs a new time namespace");
+  return 0;
+}

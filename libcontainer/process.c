@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The container's init process, from clone to execve.
+ *
+ * Set-up order (PROTOCOL.md; the code below follows it step by step):
+ * parent (minirt create / run, container.c): parse+validate config, compile
+ *   seccomp, resolve bundle paths -> lock + state dir -> cgroup create ->
+ *   clone with namespace flags -> uid/gid maps (setgroups deny when needed)
+ *   -> cgroup enter -> createRuntime + prestart hooks (runtime ns) -> tell
+ *   child to go on (GO).
+ * child (child_main below):
+ *   0. close the parent's fds (lock, state dir), PR_SET_DUMPABLE 0,
+ *      PDEATHSIG while the parent may still die half-way; wait for GO
+ *   1. join namespaces given by path (setns), then the late ones (cgroup
+ *      namespace rooted at the container's cgroup, time + timeOffsets)
+ *   2. session keyring (unless --no-new-keyring), session / terminal
+ *   3. mrt_rootfs_prepare (propagation, rootfs bind, mounts, /dev, devices)
+ *   4. createContainer hooks
+ *   5. sysctl: written here through the host's /proc/sys, which already
+ *      shows this process's net/ipc/uts namespaces, because after the pivot
+ *      /proc/sys usually is one of the readonlyPaths
+ *   6. mrt_rootfs_pivot (pivot_root, masked/readonly, read-only root)
+ *   7. hostname, domainname; cwd opened by path inside the new root
+ *      (never a leaked host directory: CVE-2024-21626 class)
+ *   8. mrt_process_apply_limits
+ *   9. resolve process.args[0] through the container's PATH
+ *  10. tell the parent CREATED; wait for `start` on exec.sock
+ *  11. startContainer hooks -> [seccomp if !noNewPrivileges] ->
+ *      mrt_user_switch -> mrt_caps_apply -> no_new_privs ->
+ *      [seccomp if noNewPrivileges] -> every fd but stdio and preserved
+ *      ones marked close-on-exec -> execve.
+ *
+ * CVE-2019-5736 class: minirt never re-executes /proc/self/exe; the init
+ * is a clone of the runtime that only ever execve()s the container's own
+ * binary.  Until that execve the child is non-dumpable (PR_SET_DUMPABLE 0),
+ * so processes in the container cannot open /proc/PID/exe (or /proc/PID/fd)
+ * of the runtime image while it sets up. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "hooks.h"
+#include "process.h"
+#include "rootfs.h"
+#include "terminal.h"
+#include "utils.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+int
+mrt_msg_send (int fd, char type, const char *text)
+{
+  size_t len = text ? strlen (text) : 0;
+  if (len > MRT_MSG_MAX - 1)
+    len = MRT_MSG_MAX - 1;
+  cleanup_free char *buf = xmalloc0 (len + 1);
+  buf[0] = type;
+  if (len)
+    memcpy (buf + 1, text, len);
+  ssize_t n;
+  do
+    n = send (fd, buf, len + 1, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  return n == (ssize_t) (len + 1) ? 0 : -1;
+}
+
+int
+mrt_msg_recv (int fd, char *type, char **text, mrt_error_t *err)
+{
+  cleanup_free char *buf = xmalloc0 (MRT_MSG_MAX + 1);
+  ssize_t n;
+  do
+    n = recv (fd, buf, MRT_MSG_MAX, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return mrt_error_sys (err, "read from the container's init");
+  *type = n > 0 ? buf[0] : 0;
+  *text = n > 1 ? xstrdup (buf + 1) : xstrdup ("");
+  return 0;
+}
+
+/* ---- executable lookup --------------------------------------------------- */
+
+static bool
+is_executable (const char *path)
+{
+  struct stat st;
+  return stat (path, &st) == 0 && S_ISREG (st.st_mode) && access (path, X_OK) == 0;
+}
+
+int
+mrt_find_executable (const char *file, char *const *env, char **out, mrt_error_t *err)
+{
+  if (file == NULL || *file == '\0')
+    return mrt_error_make (err, EINVAL, "process.args[0]: empty");
+  if (strchr (file, '/'))
+    {
+      struct stat st;
+      if (stat (file, &st) < 0)
+        return mrt_error_sys (err, "exec: \"%s\": stat %s", file, file);
+      if (!S_ISREG (st.st_mode) || access (file, X_OK) < 0)
+        return mrt_error_make (err, EACCES, "exec: \"%s\"", file);
+      *out = xstrdup (file);
+      return 0;
+    }
+  const char *path = DEFAULT_PATH;
+  for (size_t i = 0; env && env[i]; i++)
+    if (strncmp (env[i], "PATH=", 5) == 0)
+      path = env[i] + 5;
+  cleanup_free char *copy = xstrdup (path);
+  char *save = NULL;
+  for (char *dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
+    {
+      cleanup_free char *candidate = xasprintf ("%s/%s", *dir ? dir : ".", file);
+      if (is_executable (candidate))
+        {
+          *out = steal_pointer (&candidate);
+          return 0;
+        }
+    }
+  return mrt_error_make (err, ENOENT, "exec: \"%s\": executable file not found in $PATH", file);
+}
+
+/* ---- child helpers ------------------------------------------------------- */
+
+static int
+join_session_keyring (const char *id, mrt_error_t *err)
+{
+  cleanup_free char *name = xasprintf ("_ses.%s", id);
+  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
+    return mrt_error_sys (err, "join a new session keyring");
+  return 0;
+}
+
+static int
+write_sysctls (const struct mrt_linux *linux_, mrt_error_t *err)
+{
+  for (size_t i = 0; linux_ && i < linux_->n_sysctl; i++)
+    {
+      const struct mrt_kv *kv = &linux_->sysctl[i];
+      cleanup_free char *path = xasprintf ("/proc/sys/%s", kv->key);
+      for (char *p = path + strlen ("/proc/sys/"); *p; p++)
+        if (*p == '.')
+          *p = '/';
+      cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+      if (fd < 0 || mrt_write_all (fd, kv->value, strlen (kv->value)) < 0)
+        return mrt_error_sys (err, "linux.sysctl[\"%s\"]: write `%s`", kv->key, path);
+    }
+  return 0;
+}
+
+static int
+set_names (const struct mrt_spec *spec, mrt_error_t *err)
+{
+  if (spec->hostname && *spec->hostname && sethostname (spec->hostname, strlen (spec->hostname)) < 0)
+    return mrt_error_sys (err, "hostname: set `%s`", spec->hostname);
+  if (spec->domainname && *spec->domainname && setdomainname (spec->domainname, strlen (spec->domainname)) < 0)
+    return mrt_error_sys (err, "domainname: set `%s`", spec->domainname);
+  return 0;
+}
+
+/* The cwd is looked up by path after the pivot, so it is always inside the
+ * container's root; getcwd() proves it (it reports "(unreachable)" for a
+ * directory outside the root). */
+static int
+enter_cwd (const struct mrt_process *proc, mrt_error_t *err)
+{
+  const char *cwd = proc->cwd && *proc->cwd ? proc->cwd : "/";
+  if (chdir (cwd) < 0)
+    {
+      mrt_error_t ignored = NULL;
+      if (errno != ENOENT || mrt_mkdir_p (cwd, 0755, &ignored) < 0 || chdir (cwd) < 0)
+        {
+          mrt_error_free (&ignored);
+          return mrt_error_sys (err, "process.cwd: chdir `%s`", cwd);
+        }
+    }
+  char buf[4096];
+  if (getcwd (buf, sizeof (buf)) == NULL || buf[0] != '/')
+    return mrt_error_make (err, EPERM, "process.cwd: `%s` is outside the container", cwd);
+  return 0;
+}
+
+static int
+load_seccomp (struct mrt_launch *l, int conn, mrt_error_t *err)
+{
+  if (l->seccomp == NULL)
+    return 0;
+  if (mrt_seccomp_filter_wants_listener (l->seccomp))
+    {
+      /* The listener gets the lowest free fd: tell `start` which one. */
+      int probe = fcntl (0, F_DUPFD_CLOEXEC, 0);
+      if (probe < 0)
+        return mrt_error_sys (err, "linux.seccomp: find a free fd");
+      close (probe);
+      char msg[32];
+      snprintf (msg, sizeof (msg), "seccomp %d", probe);
+      if (mrt_write_all (conn, msg, strlen (msg)) < 0)
+        return mrt_error_sys (err, "linux.seccomp: announce the listener");
+    }
+  int notify_fd = -1;
+  if (mrt_seccomp_load (l->seccomp, &notify_fd, err) < 0)
+    return mrt_error_prefix (err, "linux.seccomp");
+  /* notify_fd is O_CLOEXEC: `start` took its copy with pidfd_getfd. */
+  return 0;
+}
+
+static int
+mark_fds_cloexec (unsigned preserve_fds, mrt_error_t *err)
+{
+  for (unsigned fd = 3; fd < 3 + preserve_fds; fd++)
+    {
+      int flags = fcntl ((int) fd, F_GETFD);
+      if (flags >= 0 && fcntl ((int) fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+        return mrt_error_sys (err, "--preserve-fds: fd %u", fd);
+    }
+  if (syscall (SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    return 0;
+  /* Old kernels: walk the whole table. */
+  long max = sysconf (_SC_OPEN_MAX);
+  for (long fd = 3 + preserve_fds; fd < (max > 0 ? max : 65536); fd++)
+    {
+      int flags = fcntl ((int) fd, F_GETFD);
+      if (flags >= 0)
+        fcntl ((int) fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+  return 0;
+}
+
+static char **
+null_terminated (char **v, size_t n)
+{
+  char **r = xmalloc0 ((n + 1) * sizeof (*r));
+  for (size_t i = 0; i < n; i++)
+    r[i] = v[i];
+  return r;
+}
+
+static void __attribute__ ((noreturn))
+child_fail (struct mrt_launch *l, int conn, mrt_error_t *err)
+{
+  const char *msg = err && *err && (*err)->msg ? (*err)->msg : "container init failed";
+  if (conn >= 0)
+    mrt_write_all (conn, msg, strlen (msg));
+  else
+    mrt_msg_send (l->sync_child, MRT_SYNC_ERROR, msg);
+  _exit (1);
+}
+
+static int
+run_hooks (const struct mrt_spec *spec, enum mrt_hook_kind kind, const char *state_json, mrt_error_t *err)
+{
+  if (spec->hooks == NULL || spec->hooks->n[kind] == 0)
+    return 0;
+  return mrt_hooks_run (spec->hooks, kind, state_json, err);
+}
+
+/* ---- the child ----------------------------------------------------------- */
+
+static void __attribute__ ((noreturn))
+child_main (struct mrt_launch *l)
+{
+  mrt_error_t err = NULL;
+  const struct mrt_spec *spec = l->spec;
+  const struct mrt_process *proc = spec->process;
+  int conn = -1;
+  char type = 0;
+  char *state_json = NULL, *start_json = NULL, *exe = NULL;
+  sigset_t none;
+
+  /* 0. */
+  for (size_t i = 0; i < ARRAY_SIZE (l->close_in_child); i++)
+    if (l->close_in_child[i] >= 0)
+      close (l->close_in_child[i]);
+  close (l->sync_parent);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (mrt_msg_recv (l->sync_child, &type, &state_json, &err) < 0 || type != MRT_SYNC_GO)
+    _exit (1); /* the parent failed or died: it cleans up */
+
+  /* 1. */
+  if (mrt_ns_join_paths (&l->ns, &err) < 0)
+    child_fail (l, -1, &err);
+  if (mrt_ns_unshare_late (&l->ns, spec->linux_ ? spec->linux_->time_offsets : NULL, &err) < 0)
+    child_fail (l, -1, &err);
+  mrt_ns_plan_close (&l->ns);
+
+  /* 2. */
+  if (!l->no_new_keyring && join_session_keyring (l->id, &err) < 0)
+    child_fail (l, -1, &err);
+  if (l->console_slave >= 0)
+    {
+      if (mrt_terminal_setup_child (l->console_slave, proc, &err) < 0)
+        child_fail (l, -1, &err);
+      if (l->console_slave > 2)
+        close (l->console_slave);
+    }
+  else if (setsid () < 0 && errno != EPERM)
+    {
+      mrt_error_sys (&err, "setsid");
+      child_fail (l, -1, &err);
+    }
+
+  /* 3.-6. */
+  struct mrt_rootfs_options ropts = {
+    .rootfs = l->rootfs,
+    .in_userns = l->ns.present[MRT_NS_USER],
+    .no_pivot = l->no_pivot,
+    .new_mount_ns = l->ns.present[MRT_NS_MOUNT],
+  };
+  if (mrt_rootfs_prepare (spec, &ropts, &err) < 0)
+    child_fail (l, -1, &err);
+  if (run_hooks (spec, MRT_HOOK_CREATE_CONTAINER, state_json, &err) < 0)
+    child_fail (l, -1, &err);
+  if (write_sysctls (spec->linux_, &err) < 0)
+    child_fail (l, -1, &err);
+  if (mrt_rootfs_pivot (spec, &ropts, &err) < 0)
+    child_fail (l, -1, &err);
+
+  /* 7.-9. */
+  if (set_names (spec, &err) < 0 || enter_cwd (proc, &err) < 0)
+    child_fail (l, -1, &err);
+  if (mrt_process_apply_limits (proc, &err) < 0)
+    child_fail (l, -1, &err);
+  if (mrt_find_executable (proc->args[0], l->env, &exe, &err) < 0)
+    child_fail (l, -1, &err);
+
+  /* 10.  From here the parent may exit: it is no error any more. */
+  prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  if (mrt_msg_send (l->sync_child, MRT_SYNC_CREATED, NULL) < 0)
+    _exit (1);
+  close (l->sync_child);
+  do
+    conn = accept4 (l->exec_listen, NULL, NULL, SOCK_CLOEXEC);
+  while (conn < 0 && errno == EINTR);
+  if (conn < 0)
+    _exit (1);
+  close (l->exec_listen);
+  if (mrt_msg_recv (conn, &type, &start_json, &err) < 0 || type != 'S')
+    _exit (1);
+
+  /* 11. */
+  if (run_hooks (spec, MRT_HOOK_START_CONTAINER, start_json, &err) < 0)
+    child_fail (l, conn, &err);
+  if (!proc->no_new_privileges && load_seccomp (l, conn, &err) < 0)
+    child_fail (l, conn, &err);
+  if (mrt_user_switch (proc, &err) < 0)
+    child_fail (l, conn, &err);
+  if (mrt_caps_apply (proc, &err) < 0)
+    child_fail (l, conn, &err);
+  if (proc->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    {
+      mrt_error_sys (&err, "process.noNewPrivileges");
+      child_fail (l, conn, &err);
+    }
+  if (proc->no_new_privileges && load_seccomp (l, conn, &err) < 0)
+    child_fail (l, conn, &err);
+  if (mark_fds_cloexec (l->preserve_fds, &err) < 0)
+    child_fail (l, conn, &err);
+  char **argv = null_terminated (proc->args, proc->n_args);
+  execve (exe, argv, l->env);
+  mrt_error_sys (&err, "exec `%s`", exe);
+  child_fail (l, conn, &err);
+}
+
+pid_t
+mrt_process_spawn (struct mrt_launch *l, mrt_error_t *err)
+{
+  pid_t pid = mrt_ns_clone (&l->ns, err);
+  if (pid == 0)
+    child_main (l);
+  return pid;
+}
