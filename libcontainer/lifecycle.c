@@ -124,6 +124,8 @@ mrt_start_locked (struct mrt_context *ctx, struct mrt_state_dir *d, mrt_error_t 
   struct mrt_state_record r;
   cleanup_spec struct mrt_spec *spec = NULL;
   mrt_error_t spec_err = NULL;
+  cleanup_close int conn = -1;
+  cleanup_free char *json = NULL;
   char buf[4096];
   int ret = -1;
 
@@ -141,10 +143,10 @@ mrt_start_locked (struct mrt_context *ctx, struct mrt_state_dir *d, mrt_error_t 
       *err = steal_pointer (&spec_err);
       goto out;
     }
-  cleanup_close int conn = connect_exec_socket (d, err);
+  conn = connect_exec_socket (d, err);
   if (conn < 0)
     goto out;
-  cleanup_free char *json = mrt_hook_state_json (&r, MRT_STATUS_CREATED, spec->oci_version);
+  json = mrt_hook_state_json (&r, MRT_STATUS_CREATED, spec->oci_version);
   if (mrt_msg_send (conn, 'S', json) < 0)
     {
       mrt_error_sys (err, "start container `%s`", d->id);
@@ -234,6 +236,7 @@ mrt_container_kill (struct mrt_context *ctx, const char *id, int signal, bool al
 {
   struct mrt_state_dir d;
   struct mrt_state_record r;
+  cleanup_close int pidfd = -1;
   int ret = -1;
   if (mrt_state_dir_open (ctx->state_root, id, true, &d, err) < 0)
     return -1;
@@ -262,7 +265,7 @@ mrt_container_kill (struct mrt_context *ctx, const char *id, int signal, bool al
       if (k < 0)
         goto out;
     }
-  cleanup_close int pidfd = open_init_pidfd (&r);
+  pidfd = open_init_pidfd (&r);
   if (pidfd >= 0 && mrt_pidfd_send_signal (pidfd, signal, NULL, 0) < 0 && errno != ESRCH)
     {
       mrt_error_sys (err, "kill container `%s`", id);
@@ -298,6 +301,7 @@ mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force,
   struct mrt_state_record r;
   cleanup_spec struct mrt_spec *spec = NULL;
   mrt_error_t spec_err = NULL;
+  cleanup_close int pidfd = -1;
   int ret = -1;
 
   if (mrt_state_read (d, &r, err) < 0)
@@ -318,7 +322,7 @@ mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force,
     }
   mrt_state_load_spec (d, &spec, &spec_err);
   mrt_error_free (&spec_err);
-  cleanup_close int pidfd = open_init_pidfd (&r);
+  pidfd = open_init_pidfd (&r);
   if (pidfd >= 0)
     kill_and_wait (pidfd);
   struct mrt_cgroup *cg = restore_cgroup (ctx, d, &r, spec, err);

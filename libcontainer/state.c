@@ -509,7 +509,9 @@ mrt_container_state_to_json (const struct mrt_container_state *s, bool pretty)
   gen_str (g, "rootfs", s->rootfs);
   gen_str (g, "created", s->created);
   gen_str (g, "owner", s->owner ? s->owner : "");
-  gen_annotations (g, s->annotations, s->n_annotations);
+  /* Like runc: omitted when empty. */
+  if (s->n_annotations)
+    gen_annotations (g, s->annotations, s->n_annotations);
   yajl_gen_map_close (g);
   char *r = gen_finish (g);
   /* yajl's beautifier ends with a newline; the CLI adds its own. */
