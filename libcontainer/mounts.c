@@ -260,7 +260,8 @@ free_v1 (struct v1_hier *h, size_t n)
 
 /* cgroup v1 like runc: a tmpfs at the destination, then each hierarchy as
  * a bind of our own cgroup directory (or a fresh cgroup mount in a new
- * cgroup namespace), symlinks for co-mounted controllers, ro at the end. */
+ * cgroup namespace), symlinks for co-mounted controllers.  The tmpfs
+ * itself stays writable, as runc 1.1 leaves it. */
 static int
 mount_cgroup_v1 (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, const struct mrt_mount_options *o,
                  mrt_error_t *err)
@@ -311,13 +312,6 @@ mount_cgroup_v1 (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, con
   free_v1 (h, n);
   if (ret < 0)
     return ret;
-  if (o->flags & MS_RDONLY)
-    {
-      cleanup_close int fd = mrt_open_in_root (ctx->rootfd, m->destination, O_PATH);
-      struct mrt_fd_path fp;
-      if (fd < 0 || mount (NULL, mrt_fd_path (fd, &fp), NULL, MS_REMOUNT | MS_RDONLY | base, "mode=755") < 0)
-        return mrt_error_sys (err, "remount \"%s\" read-only", m->destination);
-    }
   return 0;
 }
 
