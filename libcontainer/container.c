@@ -330,6 +330,7 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
     .spec = p.spec,
     .id = opts->id,
     .rootfs = p.rootfs,
+    .bundle = p.bundle,
     .log = ctx->log,
     .ns = p.ns,
     .seccomp = p.seccomp,

@@ -18,6 +18,7 @@
 #include "hooks.h"
 #include "lifecycle.h"
 #include "process.h"
+#include "rootfs.h"
 #include "seccomp.h"
 #include "syscalls.h"
 #include "utils.h"
@@ -179,6 +180,14 @@ mrt_start_locked (struct mrt_context *ctx, struct mrt_state_dir *d, mrt_error_t 
     {
       mrt_error_sys (err, "start container `%s`: remove exec.sock", d->id);
       goto out;
+    }
+  const struct mrt_exec_cpu_affinity *aff = spec->process ? spec->process->exec_cpu_affinity : NULL;
+  if (aff && aff->final && *aff->final)
+    {
+      mrt_error_t aerr = NULL;
+      if (mrt_cpu_affinity_set (r.pid, aff->final, &aerr) < 0)
+        mrt_log_warning (ctx->log, "process.execCPUAffinity.final: %s", aerr->msg);
+      mrt_error_free (&aerr);
     }
   run_hooks_warn (ctx, spec, MRT_HOOK_POSTSTART, &r, MRT_STATUS_RUNNING);
   ret = 0;

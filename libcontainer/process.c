@@ -15,10 +15,8 @@
  *   2. session keyring (unless --no-new-keyring), session / terminal
  *   3. mrt_rootfs_prepare (propagation, rootfs bind, mounts, /dev, devices)
  *   4. createContainer hooks
- *   5. sysctl: written here through the host's /proc/sys, which already
- *      shows this process's net/ipc/uts namespaces, because after the pivot
- *      /proc/sys usually is one of the readonlyPaths
- *   6. mrt_rootfs_pivot (pivot_root, masked/readonly, read-only root)
+ *   5. (sysctl: done by mrt_rootfs_pivot, before /proc/sys turns read-only)
+ *   6. mrt_rootfs_pivot (pivot_root, read-only root, sysctl, masked/readonly)
  *   7. hostname, domainname; cwd opened by path inside the new root
  *      (never a leaked host directory: CVE-2024-21626 class)
  *   8. mrt_process_apply_limits
@@ -137,23 +135,6 @@ join_session_keyring (const char *id, mrt_error_t *err)
   cleanup_free char *name = xasprintf ("_ses.%s", id);
   if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
     return mrt_error_sys (err, "join a new session keyring");
-  return 0;
-}
-
-static int
-write_sysctls (const struct mrt_linux *linux_, mrt_error_t *err)
-{
-  for (size_t i = 0; linux_ && i < linux_->n_sysctl; i++)
-    {
-      const struct mrt_kv *kv = &linux_->sysctl[i];
-      cleanup_free char *path = xasprintf ("/proc/sys/%s", kv->key);
-      for (char *p = path + strlen ("/proc/sys/"); *p; p++)
-        if (*p == '.')
-          *p = '/';
-      cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-      if (fd < 0 || mrt_write_all (fd, kv->value, strlen (kv->value)) < 0)
-        return mrt_error_sys (err, "linux.sysctl[\"%s\"]: write `%s`", kv->key, path);
-    }
   return 0;
 }
 
@@ -317,12 +298,11 @@ child_main (struct mrt_launch *l)
     .in_userns = l->ns.present[MRT_NS_USER],
     .no_pivot = l->no_pivot,
     .new_mount_ns = l->ns.present[MRT_NS_MOUNT],
+    .bundle = l->bundle,
   };
   if (mrt_rootfs_prepare (spec, &ropts, &err) < 0)
     child_fail (l, -1, &err);
   if (run_hooks (spec, MRT_HOOK_CREATE_CONTAINER, state_json, &err) < 0)
-    child_fail (l, -1, &err);
-  if (write_sysctls (spec->linux_, &err) < 0)
     child_fail (l, -1, &err);
   if (mrt_rootfs_pivot (spec, &ropts, &err) < 0)
     child_fail (l, -1, &err);

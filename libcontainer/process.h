@@ -34,6 +34,7 @@ struct mrt_launch
   const struct mrt_spec *spec;
   const char *id;
   const char *rootfs;           /* absolute host path */
+  const char *bundle;           /* absolute host path */
   const struct mrt_log *log;
   struct mrt_ns_plan ns;
   struct mrt_seccomp_filter *seccomp;
