@@ -45,6 +45,11 @@ unsigned int mrt_seccomp_filter_flags (const struct mrt_seccomp_filter *f);
 /* libseccomp's pseudo-C rendering of the rules (without our ENOSYS stub). */
 int mrt_seccomp_filter_export_pfc (const struct mrt_seccomp_filter *f, int fd, mrt_error_t *err);
 
+/* What the loaded filter would return (SECCOMP_RET_*) for syscall `nr` of
+ * architecture `audit_arch` (0: native) with these arguments (NULL: zeros). */
+uint32_t mrt_seccomp_filter_eval (const struct mrt_seccomp_filter *f, uint32_t audit_arch, int nr,
+                                  const uint64_t *args);
+
 /* Send the notify fd and the containerProcessState JSON to listenerPath. */
 int mrt_seccomp_send_listener (const char *listener_path, int notify_fd, const char *process_state_json,
                                mrt_error_t *err);

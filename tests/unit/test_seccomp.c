@@ -3,8 +3,10 @@
  * profile in the parent, forks, loads the filter in the child, makes real
  * syscalls and reports what the kernel answered. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -38,7 +40,7 @@
   .n_args = sizeof ((struct mrt_seccomp_arg[]){ __VA_ARGS__ }) / sizeof (struct mrt_seccomp_arg)
 
 /* What a test child needs to report back and exit under any profile. */
-#define ESSENTIALS "exit", "exit_group", "write", "rt_sigreturn"
+#define ESSENTIALS "exit", "exit_group", "write", "rt_sigreturn", "execve"
 
 static struct mrt_seccomp_filter *
 compile_ok (const struct mrt_seccomp *p)
@@ -423,7 +425,7 @@ Test (seccomp, no_stub_when_default_allows)
 {
   struct mrt_seccomp p = {
     .default_action = MRT_SCMP_ACT_ALLOW,
-    SYSCALLS ({ NAMES ("mkdir"), .action = MRT_SCMP_ACT_ERRNO }),
+    SYSCALLS ({ NAMES ("mkdir"), .action = MRT_SCMP_ACT_ERRNO }, { NAMES ("execve"), .action = MRT_SCMP_ACT_ALLOW }),
   };
   struct mrt_seccomp_filter *f = compile_ok (&p);
   struct mrt_seccomp q = p;
@@ -432,6 +434,41 @@ Test (seccomp, no_stub_when_default_allows)
   cr_assert_gt (mrt_seccomp_filter_length (g), mrt_seccomp_filter_length (f));
   mrt_seccomp_filter_free (f);
   mrt_seccomp_filter_free (g);
+}
+
+Test (seccomp, enosys_stub_per_architecture)
+{
+  /* x86 and x32 cannot be called from this test: ask the program itself. */
+  struct mrt_seccomp p = {
+    .default_action = MRT_SCMP_ACT_ERRNO,
+    .architectures = NAMES ("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
+    SYSCALLS ({ NAMES (ESSENTIALS), .action = MRT_SCMP_ACT_ALLOW }),
+  };
+  struct mrt_seccomp_filter *f = compile_ok (&p);
+  const uint32_t enosys = SECCOMP_RET_ERRNO | ENOSYS, eperm = SECCOMP_RET_ERRNO | EPERM;
+  /* x86_64: the highest name is exit_group (231). */
+  cr_assert_eq (mrt_seccomp_filter_eval (f, AUDIT_ARCH_X86_64, 1, NULL), SECCOMP_RET_ALLOW);
+  cr_assert_eq (mrt_seccomp_filter_eval (f, AUDIT_ARCH_X86_64, 161, NULL), eperm);
+  cr_assert_eq (mrt_seccomp_filter_eval (f, AUDIT_ARCH_X86_64, 232, NULL), enosys);
+  /* x86: exit_group is 252, execve 11, chroot 61. */
+  cr_assert_eq (mrt_seccomp_filter_eval (f, AUDIT_ARCH_I386, 4, NULL), SECCOMP_RET_ALLOW);
+  cr_assert_eq (mrt_seccomp_filter_eval (f, AUDIT_ARCH_I386, 61, NULL), eperm);
+  cr_assert_eq (mrt_seccomp_filter_eval (f, AUDIT_ARCH_I386, 253, NULL), enosys);
+  /* x32: same numbers as x86_64 with bit 30; execve is 520 there. */
+  cr_assert_eq (mrt_seccomp_filter_eval (f, AUDIT_ARCH_X86_64, 0x40000001, NULL), SECCOMP_RET_ALLOW);
+  cr_assert_eq (mrt_seccomp_filter_eval (f, AUDIT_ARCH_X86_64, 0x40000000 | 161, NULL), eperm);
+  cr_assert_eq (mrt_seccomp_filter_eval (f, AUDIT_ARCH_X86_64, 0x40000000 | 600, NULL), enosys);
+  /* An architecture outside the filter: libseccomp's bad-arch action. */
+  cr_assert_eq (mrt_seccomp_filter_eval (f, AUDIT_ARCH_AARCH64, 1, NULL), SECCOMP_RET_KILL_THREAD);
+  mrt_seccomp_filter_free (f);
+}
+
+Test (seccomp, execve_refused_is_reported_at_compile_time)
+{
+  struct mrt_seccomp violation = { .default_action = MRT_SCMP_ACT_ERRNO };
+  cleanup_free char *m = compile_error (&violation);
+  cr_assert_str_eq (m, "linux.seccomp: the profile refuses execve (SCMP_ACT_ERRNO, errno 1: Operation not permitted): "
+                       "the container process could never start");
 }
 
 /* ---- flags, architectures, errors ---------------------------------------- */
@@ -705,4 +742,83 @@ Test (seccomp, send_listener_unreachable)
   cr_assert_lt (mrt_seccomp_send_listener ("/nonexistent/agent.sock", 0, "{}", &err), 0);
   cr_assert_str_eq (err->msg, "linux.seccomp.listenerPath: connect to \"/nonexistent/agent.sock\": No such file or "
                               "directory");
+}
+
+/* ---- the profiles of specs/seccomp ------------------------------------------ */
+
+static struct mrt_seccomp *
+load_profile (const char *name)
+{
+  cleanup_free char *path = xasprintf ("specs/seccomp/%s", name);
+  cleanup_free char *json = NULL;
+  size_t len;
+  struct mrt_seccomp *p = NULL;
+  cleanup_error mrt_error_t err = NULL;
+  cr_assert_eq (mrt_read_file (path, 1 << 20, &json, &len, &err), 0, "%s", err ? err->msg : "");
+  cr_assert_eq (mrt_seccomp_parse (json, len, path, &p, &err), 0, "%s", err ? err->msg : "");
+  return p;
+}
+
+Test (seccomp, every_profile_in_specs_compiles)
+{
+  DIR *d = opendir ("specs/seccomp");
+  cr_assert_not_null (d);
+  struct dirent *e;
+  size_t n = 0;
+  while ((e = readdir (d)))
+    {
+      size_t len = strlen (e->d_name);
+      if (len < 6 || strcmp (e->d_name + len - 5, ".json") != 0)
+        continue;
+      struct mrt_seccomp *p = load_profile (e->d_name);
+      struct mrt_seccomp_filter *f = NULL;
+      mrt_error_t err = NULL;
+      int ret = mrt_seccomp_compile (p, NULL, &f, &err);
+      if (strcmp (e->d_name, "violation.json") == 0)
+        cr_assert (ret < 0 && strstr (err->msg, "refuses execve"), "violation.json must be refused");
+      else
+        cr_assert_eq (ret, 0, "%s: %s", e->d_name, err ? err->msg : "");
+      mrt_error_free (&err);
+      mrt_seccomp_filter_free (f);
+      mrt_seccomp_free (p);
+      n++;
+    }
+  closedir (d);
+  cr_assert_geq (n, 10);
+}
+
+static uint32_t
+eval1 (struct mrt_seccomp_filter *f, int nr, uint64_t arg0)
+{
+  uint64_t args[6] = { arg0 };
+  return mrt_seccomp_filter_eval (f, 0, nr, args);
+}
+
+Test (seccomp, docker_default_shape)
+{
+  struct mrt_seccomp *p = load_profile ("docker-default.json");
+  struct mrt_seccomp_filter *f = compile_ok (p);
+  const uint32_t eperm = SECCOMP_RET_ERRNO | EPERM, allow = SECCOMP_RET_ALLOW;
+  cr_assert_eq (eval1 (f, SYS_read, 0), allow);
+  cr_assert_eq (eval1 (f, SYS_clone, SIGCHLD), allow);
+  cr_assert_eq (eval1 (f, SYS_clone, CLONE_NEWUSER | SIGCHLD), eperm);
+  cr_assert_eq (eval1 (f, SYS_clone, CLONE_NEWNS), eperm);
+  cr_assert_eq (eval1 (f, SYS_clone3, 0), SECCOMP_RET_ERRNO | ENOSYS);
+  cr_assert_eq (eval1 (f, SYS_personality, 0x8), allow);
+  cr_assert_eq (eval1 (f, SYS_personality, 0x1), eperm);
+  cr_assert_eq (eval1 (f, SYS_socket, AF_INET), allow);
+  cr_assert_eq (eval1 (f, SYS_socket, 40 /* AF_VSOCK */), eperm);
+  int denied[] = { SYS_unshare, SYS_mount, SYS_swapoff, SYS_chroot, SYS_setns, SYS_reboot, SYS_ptrace, SYS_bpf };
+  for (size_t i = 0; i < ARRAY_SIZE (denied); i++)
+    cr_assert_eq (eval1 (f, denied[i], 0), eperm, "syscall %d", denied[i]);
+  mrt_seccomp_filter_free (f);
+  mrt_seccomp_free (p);
+
+  p = load_profile ("personality.json");
+  f = compile_ok (p);
+  cr_assert_eq (eval1 (f, SYS_personality, 0x0), allow);
+  cr_assert_eq (eval1 (f, SYS_personality, 0xffffffff), allow);
+  cr_assert_eq (eval1 (f, SYS_personality, 0x8), eperm);
+  mrt_seccomp_filter_free (f);
+  mrt_seccomp_free (p);
 }
