@@ -262,11 +262,12 @@ val_u64_range (struct sj_ctx *c, yajl_val v, uint64_t min, uint64_t max, uint64_
   char *end = NULL;
   errno = 0;
   unsigned long long n = 0;
+  bool negative = false;
   if (s[0] == '-')
-    n = strtoll (s, &end, 10) == 0 ? 0 : ULLONG_MAX; /* only "-0" is non-negative */
+    negative = strtoll (s, &end, 10) != 0; /* only "-0" is non-negative */
   else
     n = strtoull (s, &end, 10);
-  if (!is_integer_text (s) || errno != 0 || end == s || *end != '\0' || n < min || n > max)
+  if (negative || !is_integer_text (s) || errno != 0 || end == s || *end != '\0' || n < min || n > max)
     return sj_error (c, "expected an integer in %" PRIu64 "..%" PRIu64 ", got %s", min, max, s);
   *out = n;
   return 0;
