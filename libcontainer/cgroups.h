@@ -14,6 +14,7 @@
 
 #include "minirt/container.h"
 #include "minirt/error.h"
+#include "minirt/log.h"
 #include "minirt/spec.h"
 
 struct mrt_cgroup;
@@ -27,6 +28,13 @@ struct mrt_cgroup_config
   const char *sysfs_root;                 /* default "/sys/fs/cgroup" */
   const char *proc_self_cgroup;           /* default "/proc/self/cgroup" */
   const char *proc_self_mountinfo;        /* default "/proc/self/mountinfo" */
+  /* linux.devices: each one is allowed in the device controller on top of
+   * linux.resources.devices and the default devices, as runc does. */
+  const struct mrt_device *devices;
+  size_t n_devices;
+  const struct mrt_log *log;              /* debug notes; may be NULL */
+  /* Test hook: "/run/systemd/system" when NULL. */
+  const char *systemd_run_dir;
 };
 
 struct mrt_cgroup_stats
@@ -37,20 +45,36 @@ struct mrt_cgroup_stats
 };
 
 /* Create the cgroup and apply `res` (may be NULL).  On failure nothing is
- * left behind. */
+ * left behind.  Errors name the field and the file:
+ * "linux.resources.memory.limit: write memory.limit_in_bytes: Device or resource busy". */
 int mrt_cgroup_create (const struct mrt_cgroup_config *cfg, const struct mrt_resources *res,
                        struct mrt_cgroup **out, mrt_error_t *err);
 /* Move `pid` into the cgroup (every hierarchy on v1). */
 int mrt_cgroup_enter (struct mrt_cgroup *cg, pid_t pid, mrt_error_t *err);
+/* Apply new resources (`update`); only the fields set in `res` change.
+ * Device rules change only when res->n_devices > 0. */
 int mrt_cgroup_update (struct mrt_cgroup *cg, const struct mrt_resources *res, mrt_error_t *err);
+/* Every pid in the cgroup and its descendants (malloc'd array). */
 int mrt_cgroup_pids (struct mrt_cgroup *cg, pid_t **pids, size_t *n, mrt_error_t *err);
+/* Signal every process: cgroup.kill on v2 for SIGKILL, otherwise
+ * freeze, signal each pid, thaw. */
 int mrt_cgroup_kill_all (struct mrt_cgroup *cg, int signal, mrt_error_t *err);
+/* Freeze (true) or thaw (false) and wait until the state settles. */
 int mrt_cgroup_freeze (struct mrt_cgroup *cg, bool frozen, mrt_error_t *err);
 int mrt_cgroup_is_frozen (struct mrt_cgroup *cg, bool *frozen, mrt_error_t *err);
 int mrt_cgroup_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *stats, mrt_error_t *err);
-/* Remove the cgroup directories (after the processes are gone). */
+/* Remove the cgroup directories (after the processes are gone), with any
+ * sub-cgroups the container made and the empty parents create() made. */
 int mrt_cgroup_destroy (struct mrt_cgroup *cg, mrt_error_t *err);
 void mrt_cgroup_free (struct mrt_cgroup *cg);
+
+/* Information for the runtime: true when the manager is DISABLED (every
+ * call a no-op), true on cgroup v2, and the cgroup's directory for a
+ * controller ("memory", "pids"...; "" = any; on v2 the one directory), or
+ * NULL when that controller has no hierarchy.  The string belongs to cg. */
+bool mrt_cgroup_is_disabled (const struct mrt_cgroup *cg);
+bool mrt_cgroup_is_v2 (const struct mrt_cgroup *cg);
+const char *mrt_cgroup_path (const struct mrt_cgroup *cg, const char *controller);
 
 /* A one-line text form kept in the container's state dir, so that later
  * commands (delete, pause, ps, update) find the same cgroup. */

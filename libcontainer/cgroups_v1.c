@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Cgroup v1: one directory per hierarchy, runc's file names and write
+ * order (libcontainer/cgroups/fs). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroups_internal.h"
+#include "utils.h"
+
+#define F "linux.resources."
+
+/* The directory of a controller, or an error naming the field. */
+static const char *
+need (struct mrt_cgroup *cg, const char *ctrl, const char *field, mrt_error_t *err)
+{
+  struct mrt_cg_hier *h = mrt_cg_find (cg, ctrl);
+  if (h == NULL)
+    mrt_error_make (err, ENOENT, "%s: the %s cgroup controller is not mounted", field, ctrl);
+  return h ? h->path : NULL;
+}
+
+#define W(file, field, ...) \
+  do { if (mrt_cg_writef (cg, dir, file, false, field, err, __VA_ARGS__) < 0) return -1; } while (0)
+#define WA(file, field, ...) \
+  do { if (mrt_cg_writef (cg, dir, file, true, field, err, __VA_ARGS__) < 0) return -1; } while (0)
+
+/* ---- memory ---------------------------------------------------------------- */
+
+static int
+memory_and_swap (struct mrt_cgroup *cg, const char *dir, const struct mrt_memory *m, mrt_error_t *err)
+{
+  bool limit_set = m->limit.set && m->limit.value != 0;
+  bool swap_set = m->swap.set && m->swap.value != 0;
+  int64_t limit = m->limit.value, swap = m->swap.value;
+  /* Unlimited memory with no word on swap means unlimited swap too. */
+  if (limit_set && limit == -1 && !swap_set && mrt_cg_exists (dir, "memory.memsw.limit_in_bytes"))
+    swap = -1, swap_set = true;
+  if (limit_set && swap_set)
+    {
+      /* The kernel wants limit <= memsw at every moment: raise memsw first
+       * when it grows, lower the limit first when it shrinks. */
+      uint64_t cur = 0;
+      cleanup_free char *s = mrt_cg_read (dir, "memory.limit_in_bytes");
+      if (s)
+        cur = strtoull (s, NULL, 10);
+      if (swap == -1 || cur < (uint64_t) swap)
+        {
+          W ("memory.memsw.limit_in_bytes", F "memory.swap", "%" PRId64, swap);
+          W ("memory.limit_in_bytes", F "memory.limit", "%" PRId64, limit);
+          return 0;
+        }
+    }
+  if (limit_set)
+    W ("memory.limit_in_bytes", F "memory.limit", "%" PRId64, limit);
+  if (swap_set)
+    W ("memory.memsw.limit_in_bytes", F "memory.swap", "%" PRId64, swap);
+  return 0;
+}
+
+static int
+apply_memory (struct mrt_cgroup *cg, const struct mrt_memory *m, mrt_error_t *err)
+{
+  if (m == NULL)
+    return 0;
+  bool any = m->limit.set || m->reservation.set || m->swap.set || m->kernel_tcp.set || m->swappiness.set
+             || m->disable_oom_killer.set || m->use_hierarchy.set;
+  if (m->kernel.set)
+    mrt_log_debug (cg->log, "linux.resources.memory.kernel: kernel memory limits are deprecated, ignored");
+  if (!any)
+    return 0;
+  const char *dir = need (cg, "memory", F "memory", err);
+  if (dir == NULL)
+    return -1;
+  if (memory_and_swap (cg, dir, m, err) < 0)
+    return -1;
+  if (m->reservation.set)
+    W ("memory.soft_limit_in_bytes", F "memory.reservation", "%" PRId64, m->reservation.value);
+  if (m->kernel_tcp.set)
+    W ("memory.kmem.tcp.limit_in_bytes", F "memory.kernelTCP", "%" PRId64, m->kernel_tcp.value);
+  if (m->swappiness.set)
+    W ("memory.swappiness", F "memory.swappiness", "%" PRIu64, m->swappiness.value);
+  if (m->disable_oom_killer.set)
+    W ("memory.oom_control", F "memory.disableOOMKiller", "%d", m->disable_oom_killer.value ? 1 : 0);
+  if (m->use_hierarchy.set)
+    W ("memory.use_hierarchy", F "memory.useHierarchy", "%d", m->use_hierarchy.value ? 1 : 0);
+  return 0;
+}
+
+/* ---- cpu, cpuset ---------------------------------------------------------------- */
+
+static int
+apply_cpu (struct mrt_cgroup *cg, const struct mrt_cpu *c, mrt_error_t *err)
+{
+  if (c == NULL)
+    return 0;
+  const char *dir;
+  if (c->shares.set || c->quota.set || c->period.set || c->burst.set || c->realtime_period.set
+      || c->realtime_runtime.set || c->idle.set)
+    {
+      if ((dir = need (cg, "cpu", F "cpu", err)) == NULL)
+        return -1;
+      if (c->shares.set)
+        W ("cpu.shares", F "cpu.shares", "%" PRIu64, c->shares.value);
+      if (c->period.set)
+        {
+          /* A shorter period can be refused while the old quota exceeds
+           * it: then set the quota first and retry. */
+          mrt_error_t e = NULL;
+          if (mrt_cg_writef (cg, dir, "cpu.cfs_period_us", false, F "cpu.period", &e, "%" PRIu64, c->period.value) < 0)
+            {
+              if (!c->quota.set)
+                {
+                  *err = e;
+                  return -1;
+                }
+              mrt_error_free (&e);
+              W ("cpu.cfs_quota_us", F "cpu.quota", "%" PRId64, c->quota.value);
+              W ("cpu.cfs_period_us", F "cpu.period", "%" PRIu64, c->period.value);
+            }
+        }
+      if (c->quota.set)
+        W ("cpu.cfs_quota_us", F "cpu.quota", "%" PRId64, c->quota.value);
+      if (c->burst.set)
+        W ("cpu.cfs_burst_us", F "cpu.burst", "%" PRIu64, c->burst.value);
+      if (c->realtime_period.set)
+        W ("cpu.rt_period_us", F "cpu.realtimePeriod", "%" PRIu64, c->realtime_period.value);
+      if (c->realtime_runtime.set)
+        W ("cpu.rt_runtime_us", F "cpu.realtimeRuntime", "%" PRId64, c->realtime_runtime.value);
+      if (c->idle.set)
+        W ("cpu.idle", F "cpu.idle", "%" PRId64, c->idle.value);
+    }
+  if ((c->cpus && *c->cpus) || (c->mems && *c->mems))
+    {
+      if ((dir = need (cg, "cpuset", F "cpu.cpus", err)) == NULL)
+        return -1;
+      if (c->cpus && *c->cpus)
+        W ("cpuset.cpus", F "cpu.cpus", "%s", c->cpus);
+      if (c->mems && *c->mems)
+        W ("cpuset.mems", F "cpu.mems", "%s", c->mems);
+    }
+  return 0;
+}
+
+/* A new cpuset cgroup starts with empty cpus and mems, and no process can
+ * join it then: copy them from the parent, top-down, in every directory
+ * create() made. */
+int
+mrt_cg_v1_prepare_cpuset (struct mrt_cgroup *cg, mrt_error_t *err)
+{
+  struct mrt_cg_hier *h = mrt_cg_find (cg, "cpuset");
+  if (h == NULL || h->top == NULL)
+    return 0;
+  size_t toplen = strlen (h->top);
+  for (size_t end = toplen;; end++)
+    {
+      if (h->path[end] != '/' && h->path[end] != '\0')
+        continue;
+      cleanup_free char *dir = strndup (h->path, end);
+      cleanup_free char *parent = strndup (h->path, strrchr (dir, '/') - dir);
+      static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+      for (size_t i = 0; i < ARRAY_SIZE (files); i++)
+        {
+          cleanup_free char *cur = mrt_cg_read (dir, files[i]);
+          if (cur && *cur)
+            continue;
+          cleanup_free char *val = mrt_cg_read (parent, files[i]);
+          if (val == NULL)
+            return mrt_error_sys (err, "cgroup cpuset: read %s/%s", parent, files[i]);
+          cleanup_free char *field = xasprintf ("cgroup cpuset `%s`", dir);
+          if (mrt_cg_write (cg, dir, files[i], val, false, field, err) < 0)
+            return -1;
+        }
+      if (h->path[end] == '\0')
+        break;
+    }
+  return 0;
+}
+
+/* ---- pids, blkio, hugetlb, network, rdma ---------------------------------------- */
+
+static int
+apply_pids (struct mrt_cgroup *cg, const struct mrt_resources *res, mrt_error_t *err)
+{
+  if (!res->pids_limit.set)
+    return 0;
+  const char *dir = need (cg, "pids", F "pids.limit", err);
+  if (dir == NULL)
+    return -1;
+  if (res->pids_limit.value <= 0)
+    W ("pids.max", F "pids.limit", "max");
+  else
+    W ("pids.max", F "pids.limit", "%" PRId64, res->pids_limit.value);
+  return 0;
+}
+
+static int
+throttle (struct mrt_cgroup *cg, const char *dir, const char *file, const char *name,
+          const struct mrt_throttle_device *t, size_t n, mrt_error_t *err)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      cleanup_free char *field = xasprintf (F "blockIO.%s[%zu]", name, i);
+      WA (file, field, "%" PRId64 ":%" PRId64 " %" PRIu64, t[i].major, t[i].minor, t[i].rate);
+    }
+  return 0;
+}
+
+static int
+apply_blkio (struct mrt_cgroup *cg, const struct mrt_block_io *b, mrt_error_t *err)
+{
+  if (b == NULL)
+    return 0;
+  if (!b->weight.set && !b->leaf_weight.set && !b->n_weight_device && !b->n_throttle_read_bps_device
+      && !b->n_throttle_write_bps_device && !b->n_throttle_read_iops_device && !b->n_throttle_write_iops_device)
+    return 0;
+  const char *dir = need (cg, "blkio", F "blockIO", err);
+  if (dir == NULL)
+    return -1;
+  /* Kernels with only BFQ have blkio.bfq.weight and no blkio.weight. */
+  bool bfq = !mrt_cg_exists (dir, "blkio.weight") && mrt_cg_exists (dir, "blkio.bfq.weight");
+  if (b->weight.set)
+    W (bfq ? "blkio.bfq.weight" : "blkio.weight", F "blockIO.weight", "%" PRIu64, b->weight.value);
+  if (b->leaf_weight.set)
+    W ("blkio.leaf_weight", F "blockIO.leafWeight", "%" PRIu64, b->leaf_weight.value);
+  for (size_t i = 0; i < b->n_weight_device; i++)
+    {
+      const struct mrt_weight_device *d = &b->weight_device[i];
+      cleanup_free char *field = xasprintf (F "blockIO.weightDevice[%zu]", i);
+      if (d->weight.set)
+        WA (bfq ? "blkio.bfq.weight_device" : "blkio.weight_device", field, "%" PRId64 ":%" PRId64 " %" PRIu64,
+            d->major, d->minor, d->weight.value);
+      if (d->leaf_weight.set)
+        WA ("blkio.leaf_weight_device", field, "%" PRId64 ":%" PRId64 " %" PRIu64, d->major, d->minor,
+            d->leaf_weight.value);
+    }
+  if (throttle (cg, dir, "blkio.throttle.read_bps_device", "throttleReadBpsDevice", b->throttle_read_bps_device,
+                b->n_throttle_read_bps_device, err) < 0
+      || throttle (cg, dir, "blkio.throttle.write_bps_device", "throttleWriteBpsDevice", b->throttle_write_bps_device,
+                   b->n_throttle_write_bps_device, err) < 0
+      || throttle (cg, dir, "blkio.throttle.read_iops_device", "throttleReadIOPSDevice", b->throttle_read_iops_device,
+                   b->n_throttle_read_iops_device, err) < 0
+      || throttle (cg, dir, "blkio.throttle.write_iops_device", "throttleWriteIOPSDevice",
+                   b->throttle_write_iops_device, b->n_throttle_write_iops_device, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+apply_hugetlb (struct mrt_cgroup *cg, const struct mrt_resources *res, mrt_error_t *err)
+{
+  if (res->n_hugepage_limits == 0)
+    return 0;
+  const char *dir = need (cg, "hugetlb", F "hugepageLimits", err);
+  if (dir == NULL)
+    return -1;
+  for (size_t i = 0; i < res->n_hugepage_limits; i++)
+    {
+      cleanup_free char *file = xasprintf ("hugetlb.%s.limit_in_bytes", res->hugepage_limits[i].page_size);
+      cleanup_free char *field = xasprintf (F "hugepageLimits[%zu]", i);
+      W (file, field, "%" PRIu64, res->hugepage_limits[i].limit);
+    }
+  return 0;
+}
+
+static int
+apply_network (struct mrt_cgroup *cg, const struct mrt_network *n, mrt_error_t *err)
+{
+  if (n == NULL)
+    return 0;
+  const char *dir;
+  if (n->class_id.set)
+    {
+      if ((dir = need (cg, "net_cls", F "network.classID", err)) == NULL)
+        return -1;
+      W ("net_cls.classid", F "network.classID", "%" PRIu64, n->class_id.value);
+    }
+  if (n->n_priorities)
+    {
+      if ((dir = need (cg, "net_prio", F "network.priorities", err)) == NULL)
+        return -1;
+      for (size_t i = 0; i < n->n_priorities; i++)
+        {
+          cleanup_free char *field = xasprintf (F "network.priorities[%zu]", i);
+          WA ("net_prio.ifpriomap", field, "%s %" PRIu32, n->priorities[i].name, n->priorities[i].priority);
+        }
+    }
+  return 0;
+}
+
+static int
+apply_rdma (struct mrt_cgroup *cg, const struct mrt_resources *res, mrt_error_t *err)
+{
+  if (res->n_rdma == 0)
+    return 0;
+  const char *dir = need (cg, "rdma", F "rdma", err);
+  if (dir == NULL)
+    return -1;
+  for (size_t i = 0; i < res->n_rdma; i++)
+    {
+      const struct mrt_rdma *r = &res->rdma[i];
+      char h[32] = "max", o[32] = "max";
+      if (r->hca_handles.set)
+        snprintf (h, sizeof (h), "%" PRIu64, r->hca_handles.value);
+      if (r->hca_objects.set)
+        snprintf (o, sizeof (o), "%" PRIu64, r->hca_objects.value);
+      cleanup_free char *field = xasprintf (F "rdma.%s", r->device);
+      WA ("rdma.max", field, "%s hca_handle=%s hca_object=%s", r->device, h, o);
+    }
+  return 0;
+}
+
+/* ---- devices ------------------------------------------------------------------------ */
+
+static void
+rule_string (const struct mrt_device_cgroup_rule *r, char *buf, size_t size)
+{
+  char maj[24] = "*", min[24] = "*";
+  if (r->major.set && r->major.value >= 0)
+    snprintf (maj, sizeof (maj), "%" PRId64, r->major.value);
+  if (r->minor.set && r->minor.value >= 0)
+    snprintf (min, sizeof (min), "%" PRId64, r->minor.value);
+  char type = r->type ? r->type : 'a';
+  if (type == 'a')
+    snprintf (buf, size, "a");
+  else
+    snprintf (buf, size, "%c %s:%s %s", type, maj, min, r->access && *r->access ? r->access : "rwm");
+}
+
+static int
+apply_devices (struct mrt_cgroup *cg, const struct mrt_resources *res, bool creating, mrt_error_t *err)
+{
+  if (!creating && res->n_devices == 0)
+    return 0;
+  struct mrt_cg_hier *h = mrt_cg_find (cg, "devices");
+  if (h == NULL)
+    {
+      if (res->n_devices == 0)
+        return 0;
+      return mrt_error_make (err, ENOENT, F "devices: the devices cgroup controller is not mounted");
+    }
+  const char *dir = h->path;
+  size_t n = 0;
+  cleanup_free struct mrt_device_cgroup_rule *rules = mrt_cg_device_rules (cg, res, &n);
+  /* Start from nothing allowed; then each rule in order, later ones win. */
+  WA ("devices.deny", F "devices", "a");
+  for (size_t i = 0; i < n; i++)
+    {
+      char buf[96];
+      rule_string (&rules[i], buf, sizeof (buf));
+      cleanup_free char *field
+          = i < res->n_devices ? xasprintf (F "devices[%zu]", i) : xasprintf ("default device rule \"%s\"", buf);
+      WA (rules[i].allow ? "devices.allow" : "devices.deny", field, "%s", buf);
+    }
+  return 0;
+}
+
+int
+mrt_cg_v1_apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool creating, mrt_error_t *err)
+{
+  if (res->n_unified)
+    return mrt_error_make (err, EINVAL, F "unified: cannot apply unified resources on cgroup v1");
+  if (apply_memory (cg, res->memory, err) < 0 || apply_cpu (cg, res->cpu, err) < 0 || apply_pids (cg, res, err) < 0
+      || apply_blkio (cg, res->block_io, err) < 0 || apply_hugetlb (cg, res, err) < 0
+      || apply_network (cg, res->network, err) < 0 || apply_rdma (cg, res, err) < 0
+      || apply_devices (cg, res, creating, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* ---- freezer ------------------------------------------------------------------------- */
+
+int
+mrt_cg_v1_is_frozen (struct mrt_cgroup *cg, bool *frozen, mrt_error_t *err)
+{
+  struct mrt_cg_hier *h = mrt_cg_find (cg, "freezer");
+  *frozen = false;
+  if (h == NULL)
+    return 0;
+  cleanup_free char *s = mrt_cg_read (h->path, "freezer.state");
+  if (s == NULL)
+    return mrt_error_sys (err, "cgroup: read %s/freezer.state", h->path);
+  *frozen = strcmp (s, "FROZEN") == 0 || strcmp (s, "FREEZING") == 0;
+  return 0;
+}
+
+int
+mrt_cg_v1_freeze (struct mrt_cgroup *cg, bool frozen, mrt_error_t *err)
+{
+  struct mrt_cg_hier *h = mrt_cg_find (cg, "freezer");
+  if (h == NULL)
+    return mrt_error_make (err, ENOENT, "cgroup: the freezer cgroup controller is not mounted");
+  const char *want = frozen ? "FROZEN" : "THAWED";
+  const char *field = frozen ? "pause" : "resume";
+  /* FREEZING can last while tasks are in uninterruptible sleep; writing
+   * FROZEN again retries them, as runc does. */
+  for (int i = 0; i < 1000; i++)
+    {
+      if (mrt_cg_write (cg, h->path, "freezer.state", want, false, field, err) < 0)
+        return -1;
+      cleanup_free char *s = mrt_cg_read (h->path, "freezer.state");
+      if (s == NULL)
+        return mrt_error_sys (err, "%s: read freezer.state", field);
+      if (strcmp (s, want) == 0)
+        return 0;
+      struct timespec ts = { 0, (i < 10 ? 1 : 10) * 1000 * 1000 };
+      nanosleep (&ts, NULL);
+    }
+  if (frozen)
+    {
+      mrt_error_t e = NULL;
+      mrt_cg_write (cg, h->path, "freezer.state", "THAWED", false, field, &e);
+      mrt_error_free (&e);
+    }
+  return mrt_error_make (err, EBUSY, "%s: freezer.state did not become %s", field, want);
+}
+
+/* ---- stats ------------------------------------------------------------------------------- */
+
+static uint64_t
+read_u64 (const char *dir, const char *file)
+{
+  cleanup_free char *s = mrt_cg_read (dir, file);
+  if (s == NULL || strncmp (s, "max", 3) == 0)
+    return 0;
+  return strtoull (s, NULL, 10);
+}
+
+int
+mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t *err)
+{
+  (void) err;
+  struct mrt_cg_hier *h;
+  if ((h = mrt_cg_find (cg, "cpuacct")))
+    {
+      st->cpu_usage_ns = read_u64 (h->path, "cpuacct.usage");
+      /* cpuacct.stat is in USER_HZ ticks. */
+      uint64_t user = 0, sys = 0;
+      long hz = sysconf (_SC_CLK_TCK);
+      if (hz <= 0)
+        hz = 100;
+      if (mrt_cg_read_keyed (h->path, "cpuacct.stat", "user", &user) == 0)
+        st->cpu_user_ns = user * (1000000000ULL / hz);
+      if (mrt_cg_read_keyed (h->path, "cpuacct.stat", "system", &sys) == 0)
+        st->cpu_system_ns = sys * (1000000000ULL / hz);
+    }
+  if ((h = mrt_cg_find (cg, "memory")))
+    {
+      st->memory_usage = read_u64 (h->path, "memory.usage_in_bytes");
+      st->memory_max_usage = read_u64 (h->path, "memory.max_usage_in_bytes");
+      st->memory_limit = read_u64 (h->path, "memory.limit_in_bytes");
+      uint64_t v = 0;
+      if (mrt_cg_read_keyed (h->path, "memory.stat", "cache", &v) == 0)
+        st->memory_cache = v;
+    }
+  if ((h = mrt_cg_find (cg, "pids")))
+    {
+      st->pids_current = read_u64 (h->path, "pids.current");
+      st->pids_limit = read_u64 (h->path, "pids.max");
+    }
+  return 0;
+}
