@@ -50,6 +50,10 @@ mrt_cgroup_config_for (struct mrt_context *ctx, const char *id, const struct mrt
   cfg->id = id;
   cfg->cgroups_path = spec && spec->linux_ ? spec->linux_->cgroups_path : NULL;
   cfg->manager = ctx->cgroup_manager;
+  /* linux.devices are allowed in the device controller, as runc does. */
+  cfg->devices = spec && spec->linux_ ? spec->linux_->devices : NULL;
+  cfg->n_devices = spec && spec->linux_ ? spec->linux_->n_devices : 0;
+  cfg->log = ctx->log;
 }
 
 /* Everything create needs, gathered before the first side effect. */
