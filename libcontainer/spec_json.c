@@ -14,9 +14,11 @@
 /* ---- input checks and tree ------------------------------------------------ */
 
 /* yajl_tree_free recurses, so bound the nesting before yajl builds a tree.
- * Brackets inside strings do not count. */
-static bool
-too_deep (const char *json, size_t len)
+ * Brackets inside strings do not count.  yajl_tree_parse also accepts
+ * comments, which JSON (and runc) do not; refusing them here keeps this
+ * scan exact. */
+static const char *
+check_structure (const char *json, size_t len)
 {
   bool in_string = false;
   int depth = 0;
@@ -33,15 +35,17 @@ too_deep (const char *json, size_t len)
         }
       if (ch == '"')
         in_string = true;
+      else if (ch == '/')
+        return "comments are not allowed";
       else if (ch == '[' || ch == '{')
         {
           if (++depth > SJ_MAX_DEPTH)
-            return true;
+            return "nested deeper than " MRT_STR (SJ_MAX_DEPTH) " levels";
         }
       else if ((ch == ']' || ch == '}') && depth > 0)
         depth--;
     }
-  return false;
+  return NULL;
 }
 
 /* yajl's message spans several lines (it draws an arrow); keep the first. */
@@ -62,8 +66,9 @@ sj_tree_parse (const char *json, size_t len, const char *file, yajl_val *out, mr
   const char *nul = memchr (json, '\0', len);
   if (nul != NULL)
     return mrt_error_make (err, 0, "%s: invalid JSON: NUL byte at offset %zu", file, (size_t) (nul - json));
-  if (too_deep (json, len))
-    return mrt_error_make (err, 0, "%s: invalid JSON: nested deeper than %d levels", file, SJ_MAX_DEPTH);
+  const char *bad = check_structure (json, len);
+  if (bad != NULL)
+    return mrt_error_make (err, 0, "%s: invalid JSON: %s", file, bad);
 
   cleanup_free char *copy = xmalloc0 (len + 1);
   memcpy (copy, json, len);
@@ -138,7 +143,7 @@ sj_pop (struct sj_ctx *c, size_t mark)
   c->path[mark] = '\0';
 }
 
-static int
+static int __attribute__ ((format (printf, 2, 0)))
 sj_errorv (struct sj_ctx *c, const char *fmt, va_list ap)
 {
   cleanup_free char *msg = NULL;

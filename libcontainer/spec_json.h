@@ -23,6 +23,8 @@
 /* Limits applied before yajl sees the input. */
 #define SJ_MAX_SIZE (16u * 1024 * 1024)
 #define SJ_MAX_DEPTH 64
+#define MRT_STR_(x) #x
+#define MRT_STR(x) MRT_STR_ (x)
 
 struct sj_ctx
 {

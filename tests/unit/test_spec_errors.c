@@ -33,6 +33,8 @@ static const struct bad_case cases[] = {
   { "{\"a\":1,}", "config.json: invalid JSON: parse error: invalid object key (must be a string)" },
   { DOC ("\"x\":1") " x", "config.json: invalid JSON: parse error: trailing garbage" },
   { "{\"ociVersion\":\"\\u12\"}", "config.json: invalid JSON: lexical error: invalid (non-hex) character occurs after '\\u' inside string" },
+  { "{/* c */\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"}}", "config.json: invalid JSON: comments are not allowed" },
+  { "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"}} // c", "config.json: invalid JSON: comments are not allowed" },
   { "[]", "config.json: expected an object, got an array" },
   { "null", "config.json: expected an object, got null" },
   /* top level */
