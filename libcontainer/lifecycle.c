@@ -75,23 +75,9 @@ static int
 take_seccomp_listener (const struct mrt_spec *spec, const struct mrt_state_record *r, int conn, int n,
                        mrt_error_t *err)
 {
-  cleanup_close int pidfd = mrt_pidfd_open (r->pid, 0);
-  if (pidfd < 0)
-    return mrt_error_sys (err, "linux.seccomp: pidfd_open %d", (int) r->pid);
-  cleanup_close int notify = -1;
-  for (int tries = 0; tries < 2000 && notify < 0; tries++)
-    {
-      notify = mrt_pidfd_getfd (pidfd, n, 0);
-      if (notify < 0)
-        {
-          if (errno != EBADF)
-            return mrt_error_sys (err, "linux.seccomp: take the listener fd");
-          struct timespec ts = { 0, 1000000 };
-          nanosleep (&ts, NULL);
-        }
-    }
+  cleanup_close int notify = mrt_seccomp_take_listener (r->pid, n, conn, err);
   if (notify < 0)
-    return mrt_error_make (err, ETIMEDOUT, "linux.seccomp: the listener fd never appeared");
+    return -1;
   if (mrt_seccomp_supervise_until_exec (notify, conn, err) < 0)
     return -1;
   const struct mrt_seccomp *sc = spec->linux_->seccomp;

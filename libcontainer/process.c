@@ -175,22 +175,10 @@ load_seccomp (struct mrt_launch *l, int conn, mrt_error_t *err)
 {
   if (l->seccomp == NULL)
     return 0;
-  if (mrt_seccomp_filter_wants_listener (l->seccomp))
-    {
-      /* The listener gets the lowest free fd: tell `start` which one. */
-      int probe = fcntl (0, F_DUPFD_CLOEXEC, 0);
-      if (probe < 0)
-        return mrt_error_sys (err, "linux.seccomp: find a free fd");
-      close (probe);
-      char msg[32];
-      snprintf (msg, sizeof (msg), "seccomp %d", probe);
-      if (mrt_write_all (conn, msg, strlen (msg)) < 0)
-        return mrt_error_sys (err, "linux.seccomp: announce the listener");
-    }
-  int notify_fd = -1;
-  if (mrt_seccomp_load (l->seccomp, &notify_fd, err) < 0)
+  /* With a listener: announce its fd number to `start`, load, and wait until
+   * `start` holds a copy (see seccomp.h). */
+  if (mrt_seccomp_load_announced (l->seccomp, conn, err) < 0)
     return mrt_error_prefix (err, "linux.seccomp");
-  /* notify_fd is O_CLOEXEC: `start` took its copy with pidfd_getfd. */
   return 0;
 }
 

@@ -60,6 +60,23 @@ int mrt_seccomp_send_listener (const char *listener_path, int notify_fd, const c
  * metadata may be NULL (sent as ""). */
 char *mrt_seccomp_process_state_json (pid_t pid, const char *metadata, const char *state_json);
 
+/* The listener hand-over of PROTOCOL.md, both sides.  The child must not
+ * reach execve (which closes its O_CLOEXEC listener) before the host side
+ * holds a copy, and it cannot send the fd itself: any syscall after the load
+ * may be notified with nobody listening yet.  So:
+ *   child: pick N = lowest free fd, send "seccomp N" on conn, load the filter
+ *          (the listener gets N), wait for "seccomp ok", close N;
+ *   host:  on "seccomp N", pidfd_getfd(N) (retrying until the load happened),
+ *          send "seccomp ok", then mrt_seccomp_supervise_until_exec.
+ * The child's wait for "seccomp ok" may itself be notified: the host answers
+ * it, since it supervises right after acknowledging.
+ * mrt_seccomp_load_announced loads without any of that when the filter has no
+ * listener.  mrt_seccomp_take_listener returns the host's copy (O_CLOEXEC). */
+#define MRT_SECCOMP_ANNOUNCE "seccomp %d"
+#define MRT_SECCOMP_ACK "seccomp ok"
+int mrt_seccomp_load_announced (const struct mrt_seccomp_filter *f, int conn, mrt_error_t *err);
+int mrt_seccomp_take_listener (pid_t pid, int fdnum, int conn, mrt_error_t *err);
+
 /* Between loading a filter with a listener and execve the runtime's child
  * may itself hit SCMP_ACT_NOTIFY rules (any syscall, write and the
  * defaultAction included).  The host-side process holding the listener (a

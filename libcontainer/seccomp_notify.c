@@ -2,6 +2,7 @@
 /* The seccomp notify listener: handing it to the agent at listenerPath, and
  * keeping the runtime's own child alive between filter load and execve. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <stdio.h>
@@ -9,10 +10,12 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "seccomp.h"
+#include "syscalls.h"
 #include "utils.h"
 
 /* Longest text message the child may send on the exec connection. */
@@ -99,6 +102,66 @@ mrt_seccomp_send_listener (const char *listener_path, int notify_fd, const char 
       && mrt_write_all (sock, process_state_json + n, iov.iov_len - (size_t) n) < 0)
     return mrt_error_sys (err, "linux.seccomp.listenerPath: send the state to \"%s\"", listener_path);
   return 0;
+}
+
+int
+mrt_seccomp_load_announced (const struct mrt_seccomp_filter *f, int conn, mrt_error_t *err)
+{
+  int notify_fd = -1;
+  char msg[32];
+  ssize_t n;
+
+  if (!mrt_seccomp_filter_wants_listener (f))
+    return mrt_seccomp_load (f, &notify_fd, err);
+  /* The kernel gives the listener the lowest free fd. */
+  int probe = fcntl (0, F_DUPFD_CLOEXEC, 0);
+  if (probe < 0)
+    return mrt_error_sys (err, "linux.seccomp: find a free fd");
+  close (probe);
+  int len = snprintf (msg, sizeof (msg), MRT_SECCOMP_ANNOUNCE, probe);
+  if (send (conn, msg, (size_t) len, MSG_NOSIGNAL) != len)
+    return mrt_error_sys (err, "linux.seccomp: announce the listener");
+  if (mrt_seccomp_load (f, &notify_fd, err) < 0)
+    return -1;
+  if (notify_fd != probe)
+    return mrt_error_make (err, 0, "linux.seccomp: the listener got fd %d, not the announced %d", notify_fd, probe);
+  do
+    n = recv (conn, msg, sizeof (msg) - 1, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return mrt_error_sys (err, "linux.seccomp: wait for the listener to be taken");
+  msg[n > 0 ? n : 0] = '\0';
+  if (strcmp (msg, MRT_SECCOMP_ACK) != 0)
+    return mrt_error_make (err, 0, "linux.seccomp: the runtime did not take the listener");
+  close (notify_fd);
+  return 0;
+}
+
+int
+mrt_seccomp_take_listener (pid_t pid, int fdnum, int conn, mrt_error_t *err)
+{
+  cleanup_close int pidfd = mrt_pidfd_open (pid, 0);
+  cleanup_close int notify = -1;
+
+  if (pidfd < 0)
+    return mrt_error_sys (err, "linux.seccomp: pidfd_open %d", (int) pid);
+  /* The child announced N just before loading the filter. */
+  for (int tries = 0; notify < 0; tries++)
+    {
+      notify = mrt_pidfd_getfd (pidfd, fdnum, 0);
+      if (notify >= 0)
+        break;
+      if (errno != EBADF)
+        return mrt_error_sys (err, "linux.seccomp: take the listener fd %d of pid %d", fdnum, (int) pid);
+      if (tries >= 10000)
+        return mrt_error_make (err, ETIMEDOUT, "linux.seccomp: the listener fd %d of pid %d never appeared", fdnum,
+                               (int) pid);
+      struct timespec ts = { 0, 200000 };
+      nanosleep (&ts, NULL);
+    }
+  if (send (conn, MRT_SECCOMP_ACK, strlen (MRT_SECCOMP_ACK), MSG_NOSIGNAL) < 0)
+    return mrt_error_sys (err, "linux.seccomp: acknowledge the listener");
+  return steal_fd (&notify);
 }
 
 /* Let one notified syscall of the runtime's child run as if unfiltered.

@@ -594,39 +594,30 @@ listen_unix (const char *path)
   return s;
 }
 
-static int
-lowest_free_fd (void)
-{
-  int fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
-  close (fd);
-  return fd;
-}
-
 static void
-notify_child (struct mrt_seccomp_filter *f, int conn, int *pipefd)
+notify_child (struct mrt_seccomp_filter *f, int conn, int *pipefd, bool notified_before_exec)
 {
   mrt_error_t err = NULL;
-  int notify_fd;
-  char msg[64];
   pid_t parent = getppid ();
-  int n = snprintf (msg, sizeof (msg), "seccomp %d", lowest_free_fd ());
   close (pipefd[0]);
-  if (send (conn, msg, (size_t) n, 0) != n)
-    _exit (20);
-  if (mrt_seccomp_load (f, &notify_fd, &err) < 0)
+  if (mrt_seccomp_load_announced (f, conn, &err) < 0)
     _exit (21);
-  /* Notified syscalls of the runtime itself between load and execve: the
-   * supervisor must let them run for real. */
-  if (syscall (SYS_getppid) != parent)
-    _exit (22);
-  if (write (pipefd[1], "x", 1) != 1)
-    _exit (23);
+  if (notified_before_exec)
+    {
+      /* Notified syscalls of the runtime itself between load and execve:
+       * the supervisor must let them run for real. */
+      if (syscall (SYS_getppid) != parent)
+        _exit (22);
+      if (write (pipefd[1], "x", 1) != 1)
+        _exit (23);
+    }
   setenv (HELPER_ENV, "1", 1);
   execl ("/proc/self/exe", "helper", NULL);
   _exit (24);
 }
 
-Test (seccomp, notify_supervise_and_send_listener)
+static void
+notify_round_trip (bool notified_before_exec)
 {
   char path[] = "/tmp/mrt-seccomp-test-XXXXXX";
   cr_assert_not_null (mkdtemp (path));
@@ -650,7 +641,7 @@ Test (seccomp, notify_supervise_and_send_listener)
   if (pid == 0)
     {
       close (conn[0]);
-      notify_child (f, conn[1], pipefd);
+      notify_child (f, conn[1], pipefd, notified_before_exec);
     }
   close (conn[1]);
   close (pipefd[1]);
@@ -658,19 +649,14 @@ Test (seccomp, notify_supervise_and_send_listener)
   char msg[64] = { 0 };
   cr_assert_gt (recv (conn[0], msg, sizeof (msg) - 1, 0), 0);
   int n = -1;
-  cr_assert_eq (sscanf (msg, "seccomp %d", &n), 1);
-  int pidfd = mrt_pidfd_open (pid, 0);
-  cr_assert_geq (pidfd, 0);
-  int notify_fd = -1;
-  for (int i = 0; i < 5000 && notify_fd < 0; i++)
-    if ((notify_fd = mrt_pidfd_getfd (pidfd, n, 0)) < 0)
-      usleep (1000);
-  cr_assert_geq (notify_fd, 0, "pidfd_getfd: %s", strerror (errno));
-
+  cr_assert_eq (sscanf (msg, MRT_SECCOMP_ANNOUNCE, &n), 1);
   cleanup_error mrt_error_t err = NULL;
+  int notify_fd = mrt_seccomp_take_listener (pid, n, conn[0], &err);
+  cr_assert_geq (notify_fd, 0, "%s", err ? err->msg : "");
   cr_assert_eq (mrt_seccomp_supervise_until_exec (notify_fd, conn[0], &err), 0, "%s", err ? err->msg : "");
   char x;
-  cr_assert_eq (read (pipefd[0], &x, 1), 1); /* the notified write really happened */
+  if (notified_before_exec)
+    cr_assert_eq (read (pipefd[0], &x, 1), 1); /* the notified write really happened */
 
   cleanup_free char *state = mrt_seccomp_process_state_json (pid, p.listener_metadata,
                                                              "{\"ociVersion\":\"1.2.0\",\"id\":\"c1\"}");
@@ -714,6 +700,20 @@ Test (seccomp, notify_supervise_and_send_listener)
   unlink (sock_path);
   rmdir (path);
   mrt_seccomp_filter_free (f);
+}
+
+Test (seccomp, notify_supervise_and_send_listener)
+{
+  notify_round_trip (true);
+}
+
+Test (seccomp, notify_listener_survives_an_immediate_execve)
+{
+  /* Nothing is notified between load and execve: without the hand-over
+   * acknowledgement the child would exec (closing its O_CLOEXEC listener)
+   * before the host could take a copy. */
+  for (int i = 0; i < 20; i++)
+    notify_round_trip (false);
 }
 
 Test (seccomp, supervise_reports_the_child_error)
