@@ -63,7 +63,7 @@ memory_and_swap (struct mrt_cgroup *cg, const char *dir, const struct mrt_memory
 }
 
 static int
-apply_memory (struct mrt_cgroup *cg, const struct mrt_memory *m, mrt_error_t *err)
+apply_memory (struct mrt_cgroup *cg, const struct mrt_memory *m, bool creating, mrt_error_t *err)
 {
   if (m == NULL)
     return 0;
@@ -76,6 +76,15 @@ apply_memory (struct mrt_cgroup *cg, const struct mrt_memory *m, mrt_error_t *er
   const char *dir = need (cg, "memory", F "memory", err);
   if (dir == NULL)
     return -1;
+  if (!creating && m->check_before_update.set && m->check_before_update.value && m->limit.set && m->limit.value > 0)
+    {
+      /* runc: a limit below what is in use now is refused, not enforced. */
+      cleanup_free char *s = mrt_cg_read (dir, "memory.usage_in_bytes");
+      uint64_t usage = s ? strtoull (s, NULL, 10) : 0;
+      if (usage > (uint64_t) m->limit.value)
+        return mrt_error_make (err, EBUSY, F "memory.limit: %" PRId64 " is below the current usage %" PRIu64,
+                               m->limit.value, usage);
+    }
   if (memory_and_swap (cg, dir, m, err) < 0)
     return -1;
   if (m->reservation.set)
@@ -364,7 +373,7 @@ mrt_cg_v1_apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool cr
 {
   if (res->n_unified)
     return mrt_error_make (err, EINVAL, F "unified: cannot apply unified resources on cgroup v1");
-  if (apply_memory (cg, res->memory, err) < 0 || apply_cpu (cg, res->cpu, err) < 0 || apply_pids (cg, res, err) < 0
+  if (apply_memory (cg, res->memory, creating, err) < 0 || apply_cpu (cg, res->cpu, err) < 0 || apply_pids (cg, res, err) < 0
       || apply_blkio (cg, res->block_io, err) < 0 || apply_hugetlb (cg, res, err) < 0
       || apply_network (cg, res->network, err) < 0 || apply_rdma (cg, res, err) < 0
       || apply_devices (cg, res, creating, err) < 0)
@@ -448,8 +457,17 @@ mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t
       if (mrt_cg_read_keyed (h->path, "cpuacct.stat", "system", &sys) == 0)
         st->cpu_system_ns = sys * (1000000000ULL / hz);
     }
+  if ((h = mrt_cg_find (cg, "cpu")))
+    {
+      mrt_cg_read_keyed (h->path, "cpu.stat", "nr_periods", &st->cpu_periods);
+      mrt_cg_read_keyed (h->path, "cpu.stat", "nr_throttled", &st->cpu_throttled_periods);
+      mrt_cg_read_keyed (h->path, "cpu.stat", "throttled_time", &st->cpu_throttled_ns);
+    }
   if ((h = mrt_cg_find (cg, "memory")))
     {
+      st->memory_failcnt = read_u64 (h->path, "memory.failcnt");
+      st->swap_usage = read_u64 (h->path, "memory.memsw.usage_in_bytes");
+      st->swap_limit = read_u64 (h->path, "memory.memsw.limit_in_bytes");
       st->memory_usage = read_u64 (h->path, "memory.usage_in_bytes");
       st->memory_max_usage = read_u64 (h->path, "memory.max_usage_in_bytes");
       st->memory_limit = read_u64 (h->path, "memory.limit_in_bytes");

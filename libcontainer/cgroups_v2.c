@@ -123,7 +123,7 @@ mrt_cg_v2_enable_controllers (struct mrt_cgroup *cg, const char *from, mrt_error
 /* ---- resources ------------------------------------------------------------------- */
 
 static int
-apply_memory (struct mrt_cgroup *cg, const char *dir, const struct mrt_memory *m, mrt_error_t *err)
+apply_memory (struct mrt_cgroup *cg, const char *dir, const struct mrt_memory *m, bool creating, mrt_error_t *err)
 {
   if (m == NULL)
     return 0;
@@ -137,6 +137,14 @@ apply_memory (struct mrt_cgroup *cg, const char *dir, const struct mrt_memory *m
     mrt_log_debug (cg->log, F "memory.disableOOMKiller: not supported on cgroup v2, ignored");
   int64_t limit = m->limit.set ? m->limit.value : 0;
   char buf[32];
+  if (!creating && m->check_before_update.set && m->check_before_update.value && limit > 0)
+    {
+      cleanup_free char *s = mrt_cg_read (dir, "memory.current");
+      uint64_t usage = s ? strtoull (s, NULL, 10) : 0;
+      if (usage > (uint64_t) limit)
+        return mrt_error_make (err, EBUSY, F "memory.limit: %" PRId64 " is below the current usage %" PRIu64, limit,
+                               usage);
+    }
   if (m->swap.set || limit == -1)
     {
       int64_t swap = 0;
@@ -319,7 +327,7 @@ int
 mrt_cg_v2_apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool creating, mrt_error_t *err)
 {
   const char *dir = cg->h[0].path;
-  if (apply_memory (cg, dir, res->memory, err) < 0 || apply_cpu (cg, dir, res->cpu, err) < 0
+  if (apply_memory (cg, dir, res->memory, creating, err) < 0 || apply_cpu (cg, dir, res->cpu, err) < 0
       || apply_io (cg, dir, res->block_io, err) < 0 || apply_misc (cg, dir, res, err) < 0)
     return -1;
   if (creating || res->n_devices > 0)
@@ -406,7 +414,15 @@ mrt_cg_v2_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t
     st->cpu_user_ns = v * 1000;
   if (mrt_cg_read_keyed (dir, "cpu.stat", "system_usec", &v) == 0)
     st->cpu_system_ns = v * 1000;
+  mrt_cg_read_keyed (dir, "cpu.stat", "nr_periods", &st->cpu_periods);
+  mrt_cg_read_keyed (dir, "cpu.stat", "nr_throttled", &st->cpu_throttled_periods);
+  if (mrt_cg_read_keyed (dir, "cpu.stat", "throttled_usec", &v) == 0)
+    st->cpu_throttled_ns = v * 1000;
   st->memory_usage = read_u64_or (dir, "memory.current", 0);
+  st->swap_usage = read_u64_or (dir, "memory.swap.current", 0);
+  st->swap_limit = read_u64_or (dir, "memory.swap.max", UINT64_MAX);
+  if (mrt_cg_read_keyed (dir, "memory.events", "max", &v) == 0)
+    st->memory_failcnt = v;
   st->memory_limit = read_u64_or (dir, "memory.max", UINT64_MAX);
   st->memory_max_usage = read_u64_or (dir, "memory.peak", 0);
   if (mrt_cg_read_keyed (dir, "memory.stat", "file", &v) == 0)
