@@ -47,7 +47,7 @@ mrt_parse_signal (const char *s, int *signal, mrt_error_t *err)
     return mrt_error_make (err, EINVAL, "invalid signal: empty");
   if (parse_number (s, &n) == 0)
     {
-      if (n <= 0 || n > SIGRTMAX)
+      if (n < 0 || n > SIGRTMAX)
         return mrt_error_make (err, EINVAL, "invalid signal `%s`", s);
       *signal = (int) n;
       return 0;

@@ -65,6 +65,17 @@ mrt_state_dir_file (const struct mrt_state_dir *d, const char *name)
   return xasprintf ("/proc/self/fd/%d/%s", d->dirfd, name);
 }
 
+/* "does not exist" without the strerror suffix, but errno ENOENT so that
+ * `delete --force` can tell it apart. */
+static int
+not_exist (mrt_error_t *err, const char *id)
+{
+  mrt_error_make (err, 0, "container `%s` does not exist", id);
+  if (err && *err)
+    (*err)->errno_ = ENOENT;
+  return -1;
+}
+
 static int
 take_lock (struct mrt_state_dir *d, mrt_error_t *err)
 {
@@ -77,7 +88,7 @@ take_lock (struct mrt_state_dir *d, mrt_error_t *err)
   if (fstat (d->lockfd, &st) < 0)
     return mrt_error_sys (err, "stat lock of `%s`", d->id);
   if (st.st_nlink == 0)
-    return mrt_error_make (err, ENOENT, "container `%s` does not exist", d->id);
+    return not_exist (err, d->id);
   return 0;
 }
 
@@ -94,7 +105,7 @@ mrt_state_dir_create (const char *root, const char *id, struct mrt_state_dir *ou
   out->path = xasprintf ("%s/%s", root, id);
   if (mkdir (out->path, 0700) < 0)
     {
-      int r = errno == EEXIST ? mrt_error_make (err, EEXIST, "container with id `%s` already exists", id)
+      int r = errno == EEXIST ? mrt_error_make (err, 0, "container with id `%s` already exists", id)
                               : mrt_error_sys (err, "mkdir `%s`", out->path);
       mrt_state_dir_close (out);
       return r;
@@ -135,7 +146,7 @@ mrt_state_dir_open (const char *root, const char *id, bool lock, struct mrt_stat
   out->dirfd = open (out->path, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (out->dirfd < 0)
     {
-      int r = errno == ENOENT ? mrt_error_make (err, ENOENT, "container `%s` does not exist", id)
+      int r = errno == ENOENT ? not_exist (err, id)
                               : mrt_error_sys (err, "open state dir `%s`", out->path);
       mrt_state_dir_close (out);
       return r;
@@ -145,7 +156,7 @@ mrt_state_dir_open (const char *root, const char *id, bool lock, struct mrt_stat
       out->lockfd = openat (out->dirfd, "lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
       if (out->lockfd < 0)
         {
-          int r = errno == ENOENT ? mrt_error_make (err, ENOENT, "container `%s` does not exist", id)
+          int r = errno == ENOENT ? not_exist (err, id)
                                   : mrt_error_sys (err, "open lock of `%s`", id);
           mrt_state_dir_close (out);
           return r;

@@ -1,0 +1,401 @@
+#!/usr/bin/env bats
+# The container lifecycle as a user drives it: create/start/state/kill/delete,
+# run (foreground, --detach, --keep), list, pid file, IDs, errors, fds.
+
+load helpers
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+  setup_bundle
+}
+
+teardown() {
+  teardown_bundle
+}
+
+# create in the background of the test: the container inherits these files,
+# never the pipes bats reads (it would wait for the container to exit).
+create_ctr() {
+  minirt create --bundle "$BUNDLE" "$@" </dev/null >"$BUNDLE/create.out" 2>"$BUNDLE/create.err"
+}
+
+status_of() {
+  minirt state "$1" | jq -r .status
+}
+
+@test "run: hello.json prints its greeting and leaves no state behind" {
+  run --separate-stderr minirt run "$CTR_ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = "hello from minirt" ]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+}
+
+@test "run: the exit status of the container is the exit status of run" {
+  set_args sh -c 'exit 7'
+  run minirt run "$CTR_ID"
+  [ "$status" -eq 7 ]
+  set_args true
+  run minirt run "$CTR_ID"
+  [ "$status" -eq 0 ]
+}
+
+@test "run: a container killed by a signal exits with 128+signal" {
+  # Without a pid namespace sh is no namespace init and can kill itself.
+  update_config '.linux.namespaces |= map(select(.type != "pid"))'
+  set_args sh -c 'kill -9 $$'
+  run minirt run "$CTR_ID"
+  [ "$status" -eq 137 ]
+}
+
+@test "run: signals sent to a foreground run reach the container" {
+  update_config '.linux.namespaces |= map(select(.type != "pid"))'
+  set_args sleep 100
+  # exec: $! must be minirt itself, not a subshell running the function
+  (exec "$MINIRT" --root "$STATE_ROOT" run "$CTR_ID" </dev/null >/dev/null 2>&1) &
+  local runpid=$!
+  for _ in $(seq 100); do
+    [ "$(status_of "$CTR_ID" 2>/dev/null)" = running ] && break
+    sleep 0.05
+  done
+  [ "$(status_of "$CTR_ID")" = running ]
+  kill -TERM "$runpid"
+  local rc=0
+  wait "$runpid" || rc=$?
+  [ "$rc" -eq 143 ]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+}
+
+@test "create/start/state/kill/delete: statuses at every step" {
+  set_args sleep 100
+  create_ctr "$CTR_ID"
+  [ "$(status_of "$CTR_ID")" = created ]
+  local pid
+  pid=$(minirt state "$CTR_ID" | jq -r .pid)
+  [ "$pid" -gt 0 ]
+  [ -d "/proc/$pid" ]
+  # The init waits for start: it is not sleep yet.
+  ! grep -q sleep "/proc/$pid/cmdline"
+
+  minirt start "$CTR_ID"
+  [ "$(status_of "$CTR_ID")" = running ]
+  [ "$(minirt state "$CTR_ID" | jq -r .pid)" = "$pid" ]
+  grep -q sleep "/proc/$pid/cmdline"
+
+  minirt kill "$CTR_ID" KILL
+  for _ in $(seq 100); do
+    [ "$(status_of "$CTR_ID")" = stopped ] && break
+    sleep 0.05
+  done
+  [ "$(status_of "$CTR_ID")" = stopped ]
+  [ "$(minirt state "$CTR_ID" | jq -r .pid)" = 0 ]
+
+  minirt delete "$CTR_ID"
+  run minirt state "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"does not exist"* ]]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+}
+
+@test "state: the JSON has every field of the runtime-spec state" {
+  set_args sleep 100
+  update_config '.annotations = {"org.example.key": "value"}'
+  create_ctr "$CTR_ID"
+  run minirt state "$CTR_ID"
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -e --arg id "$CTR_ID" --arg b "$BUNDLE" '
+    .ociVersion == "1.0.2-dev" and .id == $id and .status == "created" and (.pid > 0)
+    and .bundle == $b and .rootfs == ($b + "/rootfs") and .owner == "root"
+    and (.created | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$"))
+    and .annotations["org.example.key"] == "value"'
+}
+
+@test "create --pid-file: the file holds the init's host PID" {
+  set_args sleep 100
+  create_ctr --pid-file "$BUNDLE/ctr.pid" "$CTR_ID"
+  local pid
+  pid=$(cat "$BUNDLE/ctr.pid")
+  [ "$pid" = "$(minirt state "$CTR_ID" | jq -r .pid)" ]
+  [ -d "/proc/$pid" ]
+  # relative paths are relative to the caller's cwd
+  minirt delete --force "$CTR_ID"
+  create_ctr --pid-file rel.pid "$CTR_ID"
+  [ "$(cat "$BUNDLE/rel.pid")" = "$(minirt state "$CTR_ID" | jq -r .pid)" ]
+}
+
+@test "run --detach returns at once with the container running; delete --force stops it" {
+  set_args sleep 100
+  minirt run --detach "$CTR_ID" </dev/null >/dev/null 2>&1
+  [ "$(status_of "$CTR_ID")" = running ]
+  local pid
+  pid=$(minirt state "$CTR_ID" | jq -r .pid)
+  run minirt delete "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"not stopped"* ]]
+  minirt delete --force "$CTR_ID"
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+  [ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ]
+}
+
+@test "run --keep keeps the stopped container until delete" {
+  set_args true
+  run minirt run --keep "$CTR_ID"
+  [ "$status" -eq 0 ]
+  [ "$(status_of "$CTR_ID")" = stopped ]
+  minirt delete "$CTR_ID"
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+}
+
+@test "create of an existing ID fails and keeps the first container" {
+  set_args sleep 100
+  create_ctr "$CTR_ID"
+  local pid
+  pid=$(minirt state "$CTR_ID" | jq -r .pid)
+  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"already exists"* ]]
+  [ "$(minirt state "$CTR_ID" | jq -r .pid)" = "$pid" ]
+  [ "$(status_of "$CTR_ID")" = created ]
+}
+
+@test "two concurrent creates of one ID: exactly one wins" {
+  set_args sleep 100
+  local i
+  for i in 1 2 3 4; do
+    minirt create --bundle "$BUNDLE" "$CTR_ID" </dev/null >/dev/null 2>"$BUNDLE/err.$i" &
+  done
+  local ok=0 rc
+  for i in 1 2 3 4; do
+    rc=0
+    wait %"$i" || rc=$?
+    [ "$rc" -eq 0 ] && ok=$((ok + 1))
+  done
+  [ "$ok" -eq 1 ]
+  [ "$(status_of "$CTR_ID")" = created ]
+  [ "$(cat "$BUNDLE"/err.* | grep -c 'already exists')" -eq 3 ]
+}
+
+@test "invalid container IDs are refused and create nothing" {
+  local long
+  long=$(printf 'a%.0s' $(seq 1025))
+  for id in "a/b" ".." "." "" "a b" "x;y" "$long" "../escape"; do
+    run minirt create --bundle "$BUNDLE" "$id"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"container id"* ]]
+  done
+  [ -z "$(ls -A "$STATE_ROOT")" ]
+  # the accepted alphabet
+  set_args true
+  minirt run "a-b_c.d+E9"
+}
+
+@test "create with a missing binary fails with a clear error and leaves nothing" {
+  set_args does-not-exist
+  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'exec: "does-not-exist": executable file not found in $PATH'* ]]
+  [ "${#lines[@]}" -eq 1 ]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+  set_args /bin/nope
+  run minirt run "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'/bin/nope'* ]]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+}
+
+@test "a bad namespace path fails naming the field and leaves nothing" {
+  update_config '.linux.namespaces += [{"type": "cgroup", "path": "/nonexistent/ns"}]'
+  run minirt run "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.namespaces["*"].path"* ]]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+}
+
+@test "start: only a created container can be started, once" {
+  set_args sleep 100
+  run minirt start "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"does not exist"* ]]
+  create_ctr "$CTR_ID"
+  minirt start "$CTR_ID"
+  run minirt start "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *running* ]]
+}
+
+@test "start reports an error of the init after start and the container stops" {
+  # Found on the PATH at create time, but execve fails after start.
+  printf '\x01\x02garbage' > "$BUNDLE/rootfs/bin/broken"
+  chmod 755 "$BUNDLE/rootfs/bin/broken"
+  set_args broken
+  create_ctr "$CTR_ID"
+  [ "$(status_of "$CTR_ID")" = created ]
+  run minirt start "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"exec"*"broken"*"Exec format error"* ]]
+  for _ in $(seq 100); do
+    [ "$(status_of "$CTR_ID")" = stopped ] && break
+    sleep 0.05
+  done
+  [ "$(status_of "$CTR_ID")" = stopped ]
+  minirt delete "$CTR_ID"
+}
+
+@test "a directory as args[0] fails at create" {
+  set_args /bin
+  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'exec: "/bin"'* ]]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+}
+
+@test "kill: signal names and numbers; errors for bad signals and stopped containers" {
+  update_config '.linux.namespaces |= map(select(.type != "pid"))'
+  set_args sleep 100
+  create_ctr "$CTR_ID"
+  minirt start "$CTR_ID"
+  run minirt kill "$CTR_ID" NOSUCHSIG
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"signal"* ]]
+  minirt kill "$CTR_ID" 0 # probe
+  minirt kill "$CTR_ID" SIGTERM
+  for _ in $(seq 100); do
+    [ "$(status_of "$CTR_ID")" = stopped ] && break
+    sleep 0.05
+  done
+  [ "$(status_of "$CTR_ID")" = stopped ]
+  run minirt kill "$CTR_ID" KILL
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"not running"* ]]
+  minirt kill --all "$CTR_ID" KILL
+}
+
+@test "kill with the default signal (TERM) stops a container that handles it" {
+  set_args sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done'
+  create_ctr "$CTR_ID"
+  minirt start "$CTR_ID"
+  minirt kill "$CTR_ID"
+  for _ in $(seq 100); do
+    [ "$(status_of "$CTR_ID")" = stopped ] && break
+    sleep 0.05
+  done
+  [ "$(status_of "$CTR_ID")" = stopped ]
+}
+
+@test "delete: unknown IDs fail, --force succeeds quietly; a created container can be deleted" {
+  run minirt delete nosuchctr
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"does not exist"* ]]
+  run minirt delete --force nosuchctr
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  set_args sleep 100
+  create_ctr "$CTR_ID"
+  local pid
+  pid=$(minirt state "$CTR_ID" | jq -r .pid)
+  minirt delete "$CTR_ID"
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+  [ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ]
+}
+
+@test "list: table, json and quiet show every container with its status" {
+  set_args sleep 100
+  create_ctr "$CTR_ID-a"
+  create_ctr "$CTR_ID-b"
+  minirt start "$CTR_ID-b"
+  run minirt list -q
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | sort | tr '\n' ' ')" = "$CTR_ID-a $CTR_ID-b " ]
+  run minirt list --format json
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r --arg id "$CTR_ID-a" '.[] | select(.id == $id) | .status')" = created ]
+  [ "$(echo "$output" | jq -r --arg id "$CTR_ID-b" '.[] | select(.id == $id) | .status')" = running ]
+  run minirt list
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == ID* ]]
+  echo "$output" | grep -E "^$CTR_ID-b +[0-9]+ +running +$BUNDLE "
+}
+
+@test "process: env and cwd reach the container" {
+  update_config '.process.env += ["FOO=bar baz"] | .process.cwd = "/tmp"'
+  set_args sh -c 'echo "$FOO"; pwd'
+  run --separate-stderr minirt run "$CTR_ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "bar baz" ]
+  [ "${lines[1]}" = "/tmp" ]
+}
+
+@test "process.cwd that does not exist is created inside the rootfs" {
+  update_config '.process.cwd = "/work/dir" | .root.readonly = false'
+  set_args pwd
+  run --separate-stderr minirt run "$CTR_ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = "/work/dir" ]
+  [ -d "$BUNDLE/rootfs/work/dir" ]
+}
+
+@test "args[0] is resolved through the container's PATH" {
+  mkdir -p "$BUNDLE/rootfs/opt/bin"
+  printf '#!/bin/sh\necho from-opt\n' > "$BUNDLE/rootfs/opt/bin/mytool"
+  chmod 755 "$BUNDLE/rootfs/opt/bin/mytool"
+  update_config '.process.env = ["PATH=/opt/bin:/bin"]'
+  set_args mytool
+  run --separate-stderr minirt run "$CTR_ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = "from-opt" ]
+}
+
+@test "fds: only stdio reaches the container; --preserve-fds passes 3..3+N-1" {
+  # ls opens /proc/self/fd itself as fd 3.
+  set_args ls /proc/self/fd
+  run --separate-stderr minirt run "$CTR_ID" 7</dev/null 8</dev/null
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | tr '\n' ' ')" = "0 1 2 3 " ]
+
+  echo "preserved content" > "$BUNDLE/fd3.txt"
+  set_args sh -c 'cat <&3; ls /proc/self/fd | tr "\n" " "'
+  run --separate-stderr minirt run --preserve-fds 1 "$CTR_ID" 3<"$BUNDLE/fd3.txt" 9</dev/null
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "preserved content" ]
+  [ "${lines[1]}" = "0 1 2 3 4 " ]
+}
+
+@test "LISTEN_FDS: socket-activation fds and LISTEN_FDS/LISTEN_PID reach the container" {
+  echo "activated" > "$BUNDLE/fd3.txt"
+  set_args sh -c 'echo "$LISTEN_FDS $LISTEN_PID"; cat <&3'
+  LISTEN_FDS=1 run --separate-stderr "$MINIRT" --root "$STATE_ROOT" run "$CTR_ID" 3<"$BUNDLE/fd3.txt"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "1 1" ]
+  [ "${lines[1]}" = "activated" ]
+}
+
+@test "the cwd of the container is inside its root (CVE-2024-21626 class)" {
+  set_args sh -c 'readlink /proc/self/cwd; ls -l /proc/1/fd 2>/dev/null | grep -c -- "-> /" || true'
+  update_config '.process.cwd = "/tmp"'
+  run --separate-stderr minirt run "$CTR_ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/tmp" ]
+}
+
+@test "the waiting init is a clone of minirt, never a re-executed copy" {
+  set_args sleep 100
+  create_ctr "$CTR_ID"
+  local pid
+  pid=$(minirt state "$CTR_ID" | jq -r .pid)
+  [ "$(readlink "/proc/$pid/exe")" = "$(readlink -f "$MINIRT")" ]
+  ! grep -q memfd "/proc/$pid/maps"
+}
+
+@test "--no-new-keyring keeps the caller's session keyring; by default the container joins its own" {
+  [ -r /proc/keys ] || skip "no /proc/keys"
+  update_config '.linux.maskedPaths |= map(select(. != "/proc/keys"))'
+  set_args sh -c "grep -c '_ses\\.$CTR_ID' /proc/keys || true"
+  run --separate-stderr minirt run "$CTR_ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = 1 ]
+  # (the first keyring may linger until the kernel collects it: new ID)
+  set_args sh -c "grep -c '_ses\\.$CTR_ID-nk' /proc/keys || true"
+  run --separate-stderr minirt run --no-new-keyring "$CTR_ID-nk"
+  [ "$status" -eq 0 ]
+  [ "$output" = 0 ]
+}
