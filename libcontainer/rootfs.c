@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "mount_options.h"
 #include "rootfs.h"
@@ -94,9 +96,26 @@ remount_dev_readonly (const struct mrt_mount_ctx *ctx, const struct mrt_spec *sp
   return 0;
 }
 
+/* After clone(CLONE_NEWUSER) our ids are the host's, unmapped inside:
+ * files we create would fail with EOVERFLOW.  Become the namespace's root
+ * (as runc's nsexec does); capabilities stay full. */
+static int
+become_userns_root (mrt_error_t *err)
+{
+  if (getuid () == 0 && getgid () == 0)
+    return 0;
+  if (syscall (SYS_setresgid, 0, 0, 0) < 0)
+    return mrt_error_sys (err, "linux.gidMappings: setresgid 0 in the user namespace");
+  if (syscall (SYS_setresuid, 0, 0, 0) < 0)
+    return mrt_error_sys (err, "linux.uidMappings: setresuid 0 in the user namespace");
+  return 0;
+}
+
 int
 mrt_rootfs_prepare (const struct mrt_spec *spec, const struct mrt_rootfs_options *opts, mrt_error_t *err)
 {
+  if (opts->in_userns && become_userns_root (err) < 0)
+    return -1;
   if (!opts->new_mount_ns)
     return 0;
   long prop = root_propagation (spec);

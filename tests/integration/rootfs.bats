@@ -275,3 +275,18 @@ normalize_observation() {
   theirs=$(normalize_observation <<<"$output")
   diff <(echo "$ours") <(echo "$theirs")
 }
+
+@test "user namespace: devices are bind mounts of the host's nodes, root inside" {
+  update_config '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  run_sh 'id -u; cat /proc/self/mountinfo; stat -c "%n %t:%T" /dev/null /dev/tty; echo x > /dev/null && echo null-ok; touch /dev/shm/f && echo shm-ok'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [[ "$(mnt_line /dev/null)" == *" /null /dev/null "* ]]
+  [[ "$(mnt_line /dev/tty)" == *" /tty /dev/tty "* ]]
+  [[ "$output" == *"/dev/null 1:3"* && "$output" == *"/dev/tty 5:0"* ]]
+  [[ "$output" == *null-ok* && "$output" == *shm-ok* ]]
+  [[ "$(mnt_line /)" == *" ro,"* ]]
+  [[ "$(mnt_line /proc/sys)" == *" ro,"* ]]
+}
