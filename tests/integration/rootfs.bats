@@ -277,11 +277,13 @@ normalize_observation() {
 }
 
 @test "user namespace: devices are bind mounts of the host's nodes, root inside" {
+  # The container's root (host uid 100000) must reach the rootfs, as with runc.
+  chmod 755 "$BUNDLE"
   update_config '.linux.namespaces += [{"type": "user"}]
     | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
     | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
   run_sh 'id -u; cat /proc/self/mountinfo; stat -c "%n %t:%T" /dev/null /dev/tty; echo x > /dev/null && echo null-ok; touch /dev/shm/f && echo shm-ok'
-  [ "$status" -eq 0 ]
+  [ "$status" -eq 0 ] || { echo "status=$status out=$output err=$stderr"; false; }
   [ "${lines[0]}" = 0 ]
   [[ "$(mnt_line /dev/null)" == *" /null /dev/null "* ]]
   [[ "$(mnt_line /dev/tty)" == *" /tty /dev/tty "* ]]
