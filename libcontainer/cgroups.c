@@ -321,7 +321,7 @@ fill_own (const struct mrt_cgroup_config *cfg, struct mrt_cg_layout *l, mrt_erro
               if (m->own)
                 continue;
               bool match;
-              if (l->v2)
+              if (*m->ctrls == '\0') /* v2, or the cgroup2 mount of a hybrid */
                 match = *ctrls == '\0';
               else
                 {
@@ -357,6 +357,15 @@ mrt_cg_detect (const struct mrt_cgroup_config *cfg, struct mrt_cg_layout *out, m
       *out = v1;
       out->hybrid = v2.n_m > 0;
       memset (&v1, 0, sizeof (v1));
+      /* Hybrid: like runc, the container also gets a cgroup in the
+       * cgroup2 mount (no controllers; systemd and tools look there). */
+      if (out->hybrid)
+        {
+          out->m = xrealloc (out->m, (out->n_m + 1) * sizeof (*out->m));
+          out->m[out->n_m++] = v2.m[0];
+          v2.n_m--;
+          memmove (v2.m, v2.m + 1, v2.n_m * sizeof (*v2.m));
+        }
     }
   else
     {
@@ -561,6 +570,13 @@ mrt_cgroup_path (const struct mrt_cgroup *cg, const char *controller)
   return h ? h->path : NULL;
 }
 
+/* On a hybrid host, the cgroup in the cgroup2 mount (no controllers). */
+static bool
+hybrid_unified (const struct mrt_cgroup *cg, const struct mrt_cg_hier *h)
+{
+  return !cg->v2 && h->ctrls[0] == '\0';
+}
+
 static bool
 is_fake_tree (const char *dir)
 {
@@ -666,7 +682,7 @@ mrt_cgroup_destroy (struct mrt_cgroup *cg, mrt_error_t *err)
   for (size_t i = 0; i < cg->n_h; i++)
     {
       mrt_error_t e = NULL;
-      if (remove_hier (cg, &cg->h[i], false, &e) < 0)
+      if (remove_hier (cg, &cg->h[i], false, &e) < 0 && !hybrid_unified (cg, &cg->h[i]))
         {
           if (ret == 0)
             {
@@ -750,6 +766,20 @@ create_dirs (struct mrt_cgroup *cg, const struct mrt_cg_layout *l, const char *p
       char *top = NULL;
       if (i == 0)
         cg->fake = is_fake_tree (m->mount);
+      if (!l->v2 && *m->ctrls == '\0')
+        {
+          /* The hybrid cgroup2 cgroup is a courtesy: failing it is no error. */
+          mrt_error_t e = NULL;
+          if (mkdir_tracked (base, path, &top, &e) < 0)
+            {
+              mrt_log_debug (cg->log, "cgroup: %s (hybrid cgroup2 mount, skipped)", e->msg);
+              mrt_error_free (&e);
+              free (top);
+              continue;
+            }
+          cgroup_add (cg, m->ctrls, xasprintf ("%s/%s", base, path + (path[0] == '/')), top);
+          continue;
+        }
       int r = mkdir_tracked (base, path, &top, err);
       cgroup_add (cg, m->ctrls, xasprintf ("%s/%s", base, path + (path[0] == '/')), top);
       if (r < 0)
@@ -829,6 +859,14 @@ mrt_cgroup_enter (struct mrt_cgroup *cg, pid_t pid, mrt_error_t *err)
   for (size_t i = 0; i < cg->n_h; i++)
     {
       cleanup_free char *field = xasprintf ("cgroup `%s`", cg->h[i].path);
+      if (hybrid_unified (cg, &cg->h[i]))
+        {
+          mrt_error_t e = NULL;
+          if (mrt_cg_writef (cg, cg->h[i].path, "cgroup.procs", false, field, &e, "%d", (int) pid) < 0)
+            mrt_log_debug (cg->log, "%s (hybrid cgroup2 mount, ignored)", e->msg);
+          mrt_error_free (&e);
+          continue;
+        }
       if (mrt_cg_writef (cg, cg->h[i].path, "cgroup.procs", false, field, err, "%d", (int) pid) < 0)
         return -1;
     }

@@ -207,12 +207,16 @@ Test (cgroups_fake, v1_relative_nests_under_own_cgroup_per_hierarchy)
   cr_expect_null (mrt_cgroup_path (cg, "perf_event"));
   cr_expect (exists ("sys/memory/process_api/abc/minirt-test/c1"));
   cr_expect (exists ("sys/pids/minirt-test/c1"));
-  /* Hybrid: the cgroup2 mount is not used. */
-  cr_expect (!exists ("sys/unified/minirt-test"));
+  /* Hybrid: a cgroup in the cgroup2 mount too, as runc makes. */
+  cr_expect (exists ("sys/unified/minirt-test/c1"));
+  cleanup_free char *uni = xasprintf ("%s/sys/unified/minirt-test/c1", tmp);
+  cleanup_free char *saved = mrt_cgroup_save (cg);
+  cr_expect (strstr (saved, " - ") && strstr (saved, uni), "%s", saved);
   mrt_error_t err = NULL;
   cr_expect_eq (mrt_cgroup_destroy (cg, &err), 0);
   cr_expect (!exists ("sys/memory/process_api/abc/minirt-test"));
   cr_expect (!exists ("sys/cpu/minirt-test"));
+  cr_expect (!exists ("sys/unified/minirt-test"));
   cr_expect (exists ("sys/memory/process_api/abc"));
   mrt_cgroup_free (cg);
 }
@@ -572,7 +576,7 @@ Test (cgroups_fake, save_restore_round_trip)
   struct mrt_cgroup *cg = must_create (&cfg, NULL);
   cleanup_free char *saved = mrt_cgroup_save (cg);
   cr_expect (strchr (saved, '\n') == NULL);
-  cr_expect (strncmp (saved, "v1 11 ", 6) == 0, "%s", saved);
+  cr_expect (strncmp (saved, "v1 12 ", 6) == 0, "%s", saved);
   struct mrt_cgroup *back = NULL;
   mrt_error_t err = NULL;
   cr_assert_eq (mrt_cgroup_restore (&cfg, saved, &back, &err), 0, "%s", err ? err->msg : "");
