@@ -968,14 +968,19 @@ mrt_cgroup_kill_all (struct mrt_cgroup *cg, int signal, mrt_error_t *err)
     return 0;
   if (cg->v2 && signal == SIGKILL && !cg->fake && mrt_cg_exists (cg->h[0].path, "cgroup.kill"))
     return mrt_cg_write (cg, cg->h[0].path, "cgroup.kill", "1", false, "kill --all", err);
-  /* Frozen, nobody can fork a new process between our read and our kill. */
+  /* Frozen, nobody can fork a new process between our read and our kill.
+   * A paused container stays paused, unless it is SIGKILL: v1 frozen tasks
+   * cannot die until thawed (runc thaws too). */
   bool can_freeze = cg->v2 || mrt_cg_find (cg, "freezer") != NULL;
+  bool was_frozen = false;
   if (can_freeze)
     {
       mrt_error_t e = NULL;
-      if (mrt_cgroup_freeze (cg, true, &e) < 0)
+      if (mrt_cgroup_is_frozen (cg, &was_frozen, &e) < 0 || mrt_cgroup_freeze (cg, true, &e) < 0)
         can_freeze = false;
       mrt_error_free (&e);
+      if (was_frozen && signal != SIGKILL)
+        can_freeze = false; /* leave it frozen afterwards */
     }
   cleanup_free pid_t *pids = NULL;
   size_t n = 0;
@@ -1081,7 +1086,10 @@ int
 mrt_cgroup_restore (const struct mrt_cgroup_config *cfg, const char *saved, struct mrt_cgroup **out, mrt_error_t *err)
 {
   struct mrt_cgroup *cg = cgroup_new (cfg);
-  if (cg->disabled || saved == NULL || strncmp (saved, "disabled", 8) == 0)
+  /* What create did decides, not today's --cgroup-manager: a container
+   * made with a cgroup is cleaned up whatever flags `delete` gets. */
+  cg->disabled = false;
+  if (saved == NULL || *saved == '\0' || strncmp (saved, "disabled", 8) == 0)
     {
       cg->disabled = true;
       *out = cg;

@@ -1005,10 +1005,20 @@ Test (cgroups_real, v1_lifecycle_with_a_real_process)
   ask_child (&null_ok, &kmsg_ok);
   cr_expect (kmsg_ok);
 
-  /* Save/restore, then kill --all and delete from the restored object. */
+  /* A paused container stays paused through a kill --all of SIGCONT. */
+  cr_assert_eq (mrt_cgroup_freeze (live, true, &err), 0);
+  cr_assert_eq (mrt_cgroup_kill_all (live, SIGCONT, &err), 0, "%s", err ? err->msg : "");
+  cr_assert_eq (mrt_cgroup_is_frozen (live, &frozen, &err), 0);
+  cr_expect (frozen);
+
+  /* Save/restore (under another --cgroup-manager: the saved state
+   * decides), then kill --all SIGKILL, which kills even a frozen cgroup,
+   * and delete from the restored object. */
   cleanup_free char *saved = mrt_cgroup_save (live);
   struct mrt_cgroup *back = NULL;
+  cfg.manager = MRT_CGROUP_MANAGER_DISABLED;
   cr_assert_eq (mrt_cgroup_restore (&cfg, saved, &back, &err), 0);
+  cr_assert (!mrt_cgroup_is_disabled (back));
   cr_assert_eq (mrt_cgroup_kill_all (back, SIGKILL, &err), 0, "%s", err ? err->msg : "");
   int status = 0;
   cr_assert_eq (waitpid (child, &status, 0), child);
@@ -1098,6 +1108,7 @@ Test (cgroups_real, v2_unified_devices_freeze_kill)
   cr_assert_eq (mrt_cgroup_is_frozen (live, &frozen, &err), 0);
   cr_expect (!frozen);
 
+  cr_assert_eq (mrt_cgroup_freeze (live, true, &err), 0);
   cr_assert_eq (mrt_cgroup_kill_all (live, SIGKILL, &err), 0, "%s", err ? err->msg : "");
   int status = 0;
   cr_assert_eq (waitpid (child, &status, 0), child);
