@@ -336,6 +336,33 @@ mount_cgroup (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, const 
   return bind_mount (ctx, src, m->destination, MS_REC | (flags & REMOUNT_FLAGS), "cgroup", err);
 }
 
+/* tmpcopyup: the tmpfs starts with a copy of the directory it covers.  The
+ * lower directory stays reachable through an fd opened before the mount;
+ * a read-only tmpfs becomes read-only after the copy. */
+static int
+tmpfs_copyup (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, const struct mrt_mount_options *o,
+              mrt_error_t *err)
+{
+  const char *source = m->source ? m->source : "tmpfs";
+  cleanup_close int lower = mrt_open_in_root (ctx->rootfd, m->destination, O_RDONLY | O_DIRECTORY);
+  if (plain_mount (ctx, source, m->destination, "tmpfs", o->flags & ~MS_RDONLY, o->data, err) < 0)
+    return -1;
+  if (lower < 0)
+    return 0;
+  cleanup_close int upper = mrt_open_in_root (ctx->rootfd, m->destination, O_RDONLY | O_DIRECTORY);
+  if (upper < 0)
+    return mrt_error_sys (err, "open \"%s\"", m->destination);
+  if (mrt_copy_tree (lower, upper, 0, err) < 0)
+    return mrt_error_prefix (err, "tmpcopyup \"%s\"", m->destination);
+  if (o->flags & MS_RDONLY)
+    {
+      struct mrt_fd_path fp;
+      if (mount (NULL, mrt_fd_path (upper, &fp), NULL, MS_REMOUNT | o->flags, o->data) < 0)
+        return mrt_error_sys (err, "remount \"%s\" read-only", m->destination);
+    }
+  return 0;
+}
+
 int
 mrt_mount_entry (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, size_t i, mrt_error_t *err)
 {
@@ -364,6 +391,8 @@ mrt_mount_entry (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, siz
     /* sysfs shows the net namespace it is mounted in: the host's one
      * would be refused, so share the host's /sys read-only-ish like runc. */
     ret = bind_mount (ctx, "/sys", m->destination, MS_REC | o.flags, "sysfs", err);
+  else if (o.tmpcopyup && strcmp (type, "tmpfs") == 0)
+    ret = tmpfs_copyup (ctx, m, &o, err);
   else
     {
       ret = plain_mount (ctx, source, m->destination, type, o.flags, o.data, err);

@@ -25,6 +25,9 @@ int mrt_mount_entry (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m,
 /* Default devices, /dev symlinks, /dev/pts and /dev/shm, linux.devices. */
 int mrt_devices_setup (const struct mrt_mount_ctx *ctx, const struct mrt_spec *spec, mrt_error_t *err);
 
+/* Copy the content of directory from_dir into to_dir (tmpcopyup). */
+int mrt_copy_tree (int from_dir, int to_dir, int depth, mrt_error_t *err);
+
 /* MS_BIND|MS_REMOUNT `path` with `flags`.  keep_locked: add the flags of
  * the current mount (nosuid, nodev, noexec, atime) first, as runc does for
  * readonlyPaths; otherwise only after an EPERM (locked flags in a userns). */

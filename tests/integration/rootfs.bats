@@ -292,3 +292,20 @@ normalize_observation() {
   [[ "$(mnt_line /)" == *" ro,"* ]]
   [[ "$(mnt_line /proc/sys)" == *" ro,"* ]]
 }
+
+@test "tmpcopyup: the tmpfs starts with a copy of the directory it covers" {
+  mkdir -p "$BUNDLE/rootfs/etc/conf.d/sub"
+  echo original > "$BUNDLE/rootfs/etc/conf.d/sub/file"
+  chmod 604 "$BUNDLE/rootfs/etc/conf.d/sub/file"
+  chown 12:34 "$BUNDLE/rootfs/etc/conf.d/sub/file"
+  ln -s sub/file "$BUNDLE/rootfs/etc/conf.d/link"
+  update_config '.mounts += [{"destination": "/etc/conf.d", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "size=1m"]}]'
+  run_sh 'cat /etc/conf.d/link; stat -c "%a %u %g" /etc/conf.d/sub/file; echo new > /etc/conf.d/new && echo write-ok; cat /proc/self/mountinfo'
+  [ "$status" -eq 0 ] || { echo "status=$status out=$output err=$stderr"; false; }
+  [ "${lines[0]}" = original ] || { echo "out=$output err=$stderr"; false; }
+  [ "${lines[1]}" = "604 12 34" ]
+  [ "${lines[2]}" = write-ok ]
+  [[ "$(mnt_line /etc/conf.d)" == *" - tmpfs "*size=1024k* ]]
+  # The copy is in the tmpfs: the rootfs is untouched.
+  [ ! -e "$BUNDLE/rootfs/etc/conf.d/new" ]
+}
