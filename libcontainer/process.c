@@ -11,7 +11,8 @@
  *   0. close the parent's fds (lock, state dir), PR_SET_DUMPABLE 0,
  *      PDEATHSIG while the parent may still die half-way; wait for GO
  *   1. join namespaces given by path (setns), then the late ones (cgroup
- *      namespace rooted at the container's cgroup, time + timeOffsets)
+ *      namespace rooted at the container's cgroup, time + timeOffsets);
+ *      in a user namespace become its root (setresuid/setresgid 0)
  *   2. session keyring (unless --no-new-keyring), session / terminal
  *   3. mrt_rootfs_prepare (propagation, rootfs bind, mounts, /dev, devices)
  *   4. createContainer hooks
@@ -263,6 +264,13 @@ child_main (struct mrt_launch *l)
   if (mrt_ns_unshare_late (&l->ns, spec->linux_ ? spec->linux_->time_offsets : NULL, &err) < 0)
     child_fail (l, -1, &err);
   mrt_ns_plan_close (&l->ns);
+  /* In a new or joined user namespace our host uid is unmapped until we
+   * become its root (the maps are written by now). */
+  if (l->ns.present[MRT_NS_USER] && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
+    {
+      mrt_error_sys (&err, "linux.uidMappings: become root of the user namespace");
+      child_fail (l, -1, &err);
+    }
 
   /* 2. */
   if (!l->no_new_keyring && join_session_keyring (l->id, &err) < 0)
