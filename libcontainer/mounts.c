@@ -363,6 +363,78 @@ tmpfs_copyup (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, const 
   return 0;
 }
 
+/* The destination as a clean absolute path inside the container: where
+ * it resolves to when it exists, else the lexical clean-up of the string. */
+static char *
+container_path (const struct mrt_mount_ctx *ctx, const char *dest)
+{
+  cleanup_close int fd = mrt_open_in_root (ctx->rootfd, dest, O_PATH);
+  if (fd >= 0)
+    {
+      char root[PATH_MAX], full[PATH_MAX];
+      struct mrt_fd_path a, b;
+      ssize_t rl = readlink (mrt_fd_path (ctx->rootfd, &a), root, sizeof (root) - 1);
+      ssize_t fl = readlink (mrt_fd_path (fd, &b), full, sizeof (full) - 1);
+      if (rl > 0 && fl > 0)
+        {
+          root[rl] = full[fl] = '\0';
+          if (strcmp (root, "/") == 0)
+            return xstrdup (full);
+          if (strncmp (full, root, rl) == 0 && (full[rl] == '/' || full[rl] == '\0'))
+            return xstrdup (full[rl] ? full + rl : "/");
+        }
+    }
+  /* Lexical: drop ".", "" and let ".." stop at the root. */
+  cleanup_free char *copy = xstrdup (dest);
+  char *out = xmalloc0 (strlen (dest) + 2);
+  size_t len = 0;
+  char *save = NULL;
+  for (char *t = strtok_r (copy, "/", &save); t; t = strtok_r (NULL, "/", &save))
+    {
+      if (strcmp (t, ".") == 0)
+        continue;
+      if (strcmp (t, "..") == 0)
+        {
+          while (len > 0 && out[len] != '/')
+            len--;
+          out[len] = '\0';
+          continue;
+        }
+      len += sprintf (out + len, "/%s", t);
+    }
+  if (len == 0)
+    strcpy (out, "/");
+  return out;
+}
+
+/* Like runc: over /proc only a procfs (fresh or bound), inside /proc only
+ * the files lxcfs emulates; anything else could hide the masked paths. */
+static int
+check_proc_mount (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, const struct mrt_mount_options *o,
+                  const char *source, mrt_error_t *err)
+{
+  static const char *const allowed[] = {
+    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps", "/proc/uptime",
+    "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+    "/proc/sys/crypto/fips_enabled",
+  };
+  cleanup_free char *path = container_path (ctx, m->destination);
+  if (strcmp (path, "/proc") == 0)
+    {
+      struct statfs sf;
+      if (mrt_mount_options_is_bind (o) ? statfs (source, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC
+                                        : m->type && strcmp (m->type, "proc") == 0)
+        return 0;
+      return mrt_error_make (err, EPERM, "\"%s\" cannot be mounted because it is not of type proc", m->destination);
+    }
+  if (strncmp (path, "/proc/", 6) != 0)
+    return 0;
+  for (size_t i = 0; i < ARRAY_SIZE (allowed); i++)
+    if (strcmp (path, allowed[i]) == 0)
+      return 0;
+  return mrt_error_make (err, EPERM, "\"%s\" cannot be mounted because it is inside /proc", m->destination);
+}
+
 int
 mrt_mount_entry (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, size_t i, mrt_error_t *err)
 {
@@ -380,9 +452,12 @@ mrt_mount_entry (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, siz
   if (!mrt_mount_options_is_bind (&o) && mrt_path_equal (m->destination, "/dev"))
     o.flags &= ~MS_RDONLY;
 
+  cleanup_free char *src = host_source (ctx, source);
+  if (check_proc_mount (ctx, m, &o, src, err) < 0)
+    return mrt_error_prefix (err, "mounts[%zu]", i);
+
   if (mrt_mount_options_is_bind (&o))
     {
-      cleanup_free char *src = host_source (ctx, source);
       ret = bind_mount (ctx, src, m->destination, o.flags, "bind", err);
     }
   else if (strcmp (type, "cgroup") == 0)

@@ -309,3 +309,22 @@ normalize_observation() {
   # The copy is in the tmpfs: the rootfs is untouched.
   [ ! -e "$BUNDLE/rootfs/etc/conf.d/new" ]
 }
+
+@test "mounts over or inside /proc are refused like runc, except the lxcfs files" {
+  ln -s /proc "$BUNDLE/rootfs/sneaky"
+  update_config '.mounts += [{"destination": "/sneaky/sys", "type": "tmpfs", "source": "tmpfs"}]'
+  local n
+  n=$(jq '.mounts | length - 1' config.json)
+  run_sh true
+  [ "$status" -ne 0 ]
+  [[ "$stderr" == *"mounts[$n]: \"/sneaky/sys\" cannot be mounted because it is inside /proc"* ]]
+  update_config '.mounts[-1] = {"destination": "/proc", "type": "tmpfs", "source": "tmpfs"}'
+  run_sh true
+  [ "$status" -ne 0 ]
+  [[ "$stderr" == *"mounts[$n]: \"/proc\" cannot be mounted because it is not of type proc"* ]]
+  echo "MemTotal: 42 kB" > "$BUNDLE/meminfo"
+  update_config --arg s "$BUNDLE/meminfo" '.mounts[-1] = {"destination": "/proc/meminfo", "type": "bind", "source": $s, "options": ["bind", "ro"]}'
+  run_sh 'cat /proc/meminfo'
+  [ "$status" -eq 0 ] || { echo "status=$status out=$output err=$stderr"; false; }
+  [ "$output" = "MemTotal: 42 kB" ]
+}
