@@ -125,7 +125,7 @@ mrt_find_executable (const char *file, char *const *env, char **out, mrt_error_t
           return 0;
         }
     }
-  return mrt_error_make (err, ENOENT, "exec: \"%s\": executable file not found in $PATH", file);
+  return mrt_error_make (err, 0, "exec: \"%s\": executable file not found in $PATH", file);
 }
 
 /* ---- child helpers ------------------------------------------------------- */

@@ -193,8 +193,7 @@ status_of() {
   set_args does-not-exist
   run minirt create --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -ne 0 ]
-  [[ "$output" == *'exec: "does-not-exist": executable file not found in $PATH'* ]]
-  [ "${#lines[@]}" -eq 1 ]
+  [ "$output" = 'minirt: exec: "does-not-exist": executable file not found in $PATH' ]
   [ ! -e "$STATE_ROOT/$CTR_ID" ]
   set_args /bin/nope
   run minirt run "$CTR_ID"
