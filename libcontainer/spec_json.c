@@ -65,7 +65,7 @@ sj_tree_parse (const char *json, size_t len, const char *file, yajl_val *out, mr
     return mrt_error_make (err, 0, "%s: too large (%zu bytes, the limit is %u)", file, len, SJ_MAX_SIZE);
   const char *nul = memchr (json, '\0', len);
   if (nul != NULL)
-    return mrt_error_make (err, 0, "%s: invalid JSON: NUL byte at offset %zu", file, (size_t) (nul - json));
+    return mrt_error_make (err, 0, "%s: invalid JSON: NUL byte at offset %zu", file, (size_t)(nul - json));
   const char *bad = check_structure (json, len);
   if (bad != NULL)
     return mrt_error_make (err, 0, "%s: invalid JSON: %s", file, bad);
@@ -143,8 +143,7 @@ sj_pop (struct sj_ctx *c, size_t mark)
   c->path[mark] = '\0';
 }
 
-static int __attribute__ ((format (printf, 2, 0)))
-sj_errorv (struct sj_ctx *c, const char *fmt, va_list ap)
+static int __attribute__ ((format (printf, 2, 0))) sj_errorv (struct sj_ctx *c, const char *fmt, va_list ap)
 {
   cleanup_free char *msg = NULL;
   if (vasprintf (&msg, fmt, ap) < 0)
@@ -368,7 +367,7 @@ sj_u32 (struct sj_ctx *c, yajl_val obj, const char *key, bool required, uint32_t
   uint64_t v = *out;
   if (sj_u64 (c, obj, key, required, UINT32_MAX, &v) < 0)
     return -1;
-  *out = (uint32_t) v;
+  *out = (uint32_t)v;
   return 0;
 }
 
@@ -378,7 +377,7 @@ sj_int (struct sj_ctx *c, yajl_val obj, const char *key, bool required, int min,
   int64_t v = *out;
   if (sj_i64 (c, obj, key, required, min, max, &v) < 0)
     return -1;
-  *out = (int) v;
+  *out = (int)v;
   return 0;
 }
 
@@ -514,7 +513,7 @@ sj_object_array (struct sj_ctx *c, yajl_val obj, const char *key, bool required,
       yajl_val v = a->u.array.values[i];
       r = sj_val_object (c, v);
       if (r == 0)
-        r = fn (c, v, (char *) *out + i * elem_size);
+        r = fn (c, v, (char *)*out + i * elem_size);
       if (r == 0)
         sj_pop (c, m);
     }
@@ -523,8 +522,7 @@ sj_object_array (struct sj_ctx *c, yajl_val obj, const char *key, bool required,
 }
 
 int
-sj_sub_object (struct sj_ctx *c, yajl_val obj, const char *key, bool required, size_t size, void **out,
-               sj_obj_fn fn)
+sj_sub_object (struct sj_ctx *c, yajl_val obj, const char *key, bool required, size_t size, void **out, sj_obj_fn fn)
 {
   yajl_val o;
   if (sj_object (c, obj, key, required, &o) < 0)

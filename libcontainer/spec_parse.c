@@ -41,10 +41,10 @@ parse_mount (struct sj_ctx *c, yajl_val v, void *out)
   if (sj_string (c, v, "source", false, &m->source) < 0 || sj_string (c, v, "type", false, &m->type) < 0
       || sj_string_array (c, v, "options", false, &m->options, &m->n_options) < 0)
     return -1;
-  if (sj_object_array (c, v, "uidMappings", false, sizeof (struct mrt_id_mapping), (void **) &m->uid_mappings,
+  if (sj_object_array (c, v, "uidMappings", false, sizeof (struct mrt_id_mapping), (void **)&m->uid_mappings,
                        &m->n_uid_mappings, parse_id_mapping)
           < 0
-      || sj_object_array (c, v, "gidMappings", false, sizeof (struct mrt_id_mapping), (void **) &m->gid_mappings,
+      || sj_object_array (c, v, "gidMappings", false, sizeof (struct mrt_id_mapping), (void **)&m->gid_mappings,
                           &m->n_gid_mappings, parse_id_mapping)
              < 0)
     return -1;
@@ -82,7 +82,7 @@ static const char *const hook_names[MRT_HOOK__COUNT] = {
 const char *
 mrt_hook_kind_name (enum mrt_hook_kind kind)
 {
-  if ((unsigned) kind >= MRT_HOOK__COUNT)
+  if ((unsigned)kind >= MRT_HOOK__COUNT)
     return "unknown";
   return hook_names[kind];
 }
@@ -91,8 +91,7 @@ static int
 parse_hook (struct sj_ctx *c, yajl_val v, void *out)
 {
   struct mrt_hook *h = out;
-  if (sj_abs_path (c, v, "path", true, &h->path) < 0
-      || sj_string_array (c, v, "args", false, &h->args, &h->n_args) < 0
+  if (sj_abs_path (c, v, "path", true, &h->path) < 0 || sj_string_array (c, v, "args", false, &h->args, &h->n_args) < 0
       || sj_string_array (c, v, "env", false, &h->env, &h->n_env) < 0
       || sj_opt_i64 (c, v, "timeout", 1, INT32_MAX, &h->timeout) < 0)
     return -1;
@@ -118,7 +117,7 @@ parse_hooks (struct sj_ctx *c, yajl_val v, void *out)
 {
   struct mrt_hooks *hooks = out;
   for (int k = 0; k < MRT_HOOK__COUNT; k++)
-    if (sj_object_array (c, v, hook_names[k], false, sizeof (struct mrt_hook), (void **) &hooks->list[k], &hooks->n[k],
+    if (sj_object_array (c, v, hook_names[k], false, sizeof (struct mrt_hook), (void **)&hooks->list[k], &hooks->n[k],
                          parse_hook)
         < 0)
       return -1;
@@ -145,22 +144,21 @@ parse_spec (struct sj_ctx *c, yajl_val v, void *out)
     return -1;
   if (s->oci_version[0] == '\0')
     return sj_error_at (c, "ociVersion", "expected a non-empty version");
-  if (sj_sub_object (c, v, "root", true, sizeof (struct mrt_root), (void **) &s->root, parse_root) < 0)
+  if (sj_sub_object (c, v, "root", true, sizeof (struct mrt_root), (void **)&s->root, parse_root) < 0)
     return -1;
-  if (sj_object_array (c, v, "mounts", false, sizeof (struct mrt_mount), (void **) &s->mounts, &s->n_mounts,
-                       parse_mount)
+  if (sj_object_array (c, v, "mounts", false, sizeof (struct mrt_mount), (void **)&s->mounts, &s->n_mounts, parse_mount)
       < 0)
     return -1;
-  if (sj_sub_object (c, v, "process", false, sizeof (struct mrt_process), (void **) &s->process, parse_process) < 0)
+  if (sj_sub_object (c, v, "process", false, sizeof (struct mrt_process), (void **)&s->process, parse_process) < 0)
     return -1;
   if (sj_string (c, v, "hostname", false, &s->hostname) < 0
       || sj_string (c, v, "domainname", false, &s->domainname) < 0)
     return -1;
-  if (sj_sub_object (c, v, "hooks", false, sizeof (struct mrt_hooks), (void **) &s->hooks, parse_hooks) < 0)
+  if (sj_sub_object (c, v, "hooks", false, sizeof (struct mrt_hooks), (void **)&s->hooks, parse_hooks) < 0)
     return -1;
   if (sj_string_map (c, v, "annotations", &s->annotations, &s->n_annotations) < 0)
     return -1;
-  return sj_sub_object (c, v, "linux", false, sizeof (struct mrt_linux), (void **) &s->linux_, parse_linux);
+  return sj_sub_object (c, v, "linux", false, sizeof (struct mrt_linux), (void **)&s->linux_, parse_linux);
 }
 
 int
@@ -170,6 +168,7 @@ mrt_spec_parse (const char *json, size_t len, const char *filename, struct mrt_s
   if (sj_parse_document (json, len, filename, parse_spec, s, err) < 0)
     {
       mrt_spec_free (s);
+      *out = NULL;
       return -1;
     }
   *out = s;
@@ -214,6 +213,7 @@ mrt_process_parse (const char *json, size_t len, const char *filename, struct mr
   if (sj_parse_document (json, len, filename ? filename : "process.json", parse_process, p, err) < 0)
     {
       mrt_process_free (p);
+      *out = NULL;
       return -1;
     }
   *out = p;
@@ -230,13 +230,13 @@ mrt_process_free (struct mrt_process *p)
 }
 
 int
-mrt_resources_parse (const char *json, size_t len, const char *filename, struct mrt_resources **out,
-                     mrt_error_t *err)
+mrt_resources_parse (const char *json, size_t len, const char *filename, struct mrt_resources **out, mrt_error_t *err)
 {
   struct mrt_resources *r = xmalloc0 (sizeof (*r));
   if (sj_parse_document (json, len, filename ? filename : "resources.json", parse_resources, r, err) < 0)
     {
       mrt_resources_free (r);
+      *out = NULL;
       return -1;
     }
   *out = r;
@@ -259,6 +259,7 @@ mrt_seccomp_parse (const char *json, size_t len, const char *filename, struct mr
   if (sj_parse_document (json, len, filename ? filename : "seccomp.json", parse_seccomp, s, err) < 0)
     {
       mrt_seccomp_free (s);
+      *out = NULL;
       return -1;
     }
   *out = s;

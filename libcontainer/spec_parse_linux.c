@@ -13,16 +13,16 @@
 /* ---- namespaces ------------------------------------------------------------- */
 
 static const struct sj_enum ns_types[] = {
-  [MRT_NS_PID] = { "pid", CLONE_NEWPID },       [MRT_NS_NETWORK] = { "network", CLONE_NEWNET },
-  [MRT_NS_MOUNT] = { "mount", CLONE_NEWNS },    [MRT_NS_IPC] = { "ipc", CLONE_NEWIPC },
-  [MRT_NS_UTS] = { "uts", CLONE_NEWUTS },       [MRT_NS_USER] = { "user", CLONE_NEWUSER },
+  [MRT_NS_PID] = { "pid", CLONE_NEWPID },          [MRT_NS_NETWORK] = { "network", CLONE_NEWNET },
+  [MRT_NS_MOUNT] = { "mount", CLONE_NEWNS },       [MRT_NS_IPC] = { "ipc", CLONE_NEWIPC },
+  [MRT_NS_UTS] = { "uts", CLONE_NEWUTS },          [MRT_NS_USER] = { "user", CLONE_NEWUSER },
   [MRT_NS_CGROUP] = { "cgroup", CLONE_NEWCGROUP }, [MRT_NS_TIME] = { "time", CLONE_NEWTIME },
 };
 
 const char *
 mrt_ns_type_name (enum mrt_ns_type type)
 {
-  if ((unsigned) type >= MRT_NS__COUNT)
+  if ((unsigned)type >= MRT_NS__COUNT)
     return "unknown";
   return ns_types[type].name;
 }
@@ -30,7 +30,7 @@ mrt_ns_type_name (enum mrt_ns_type type)
 int
 mrt_ns_type_clone_flag (enum mrt_ns_type type)
 {
-  if ((unsigned) type >= MRT_NS__COUNT)
+  if ((unsigned)type >= MRT_NS__COUNT)
     return 0;
   return ns_types[type].value;
 }
@@ -48,14 +48,14 @@ parse_namespace (struct sj_ctx *c, yajl_val v, void *out)
       break;
   if (i == MRT_NS__COUNT)
     return sj_error_at (c, "type", "unknown namespace type \"%s\"", type);
-  ns->type = (enum mrt_ns_type) i;
+  ns->type = (enum mrt_ns_type)i;
   return sj_abs_path (c, v, "path", false, &ns->path);
 }
 
 static int
 parse_namespaces (struct sj_ctx *c, yajl_val v, struct mrt_linux *l)
 {
-  if (sj_object_array (c, v, "namespaces", false, sizeof (struct mrt_namespace), (void **) &l->namespaces,
+  if (sj_object_array (c, v, "namespaces", false, sizeof (struct mrt_namespace), (void **)&l->namespaces,
                        &l->n_namespaces, parse_namespace)
       < 0)
     return -1;
@@ -180,13 +180,13 @@ parse_linux_lists (struct sj_ctx *c, yajl_val v, struct mrt_linux *l)
 {
   if (parse_namespaces (c, v, l) < 0)
     return -1;
-  if (sj_object_array (c, v, "uidMappings", false, sizeof (struct mrt_id_mapping), (void **) &l->uid_mappings,
+  if (sj_object_array (c, v, "uidMappings", false, sizeof (struct mrt_id_mapping), (void **)&l->uid_mappings,
                        &l->n_uid_mappings, parse_id_mapping)
           < 0
-      || sj_object_array (c, v, "gidMappings", false, sizeof (struct mrt_id_mapping), (void **) &l->gid_mappings,
+      || sj_object_array (c, v, "gidMappings", false, sizeof (struct mrt_id_mapping), (void **)&l->gid_mappings,
                           &l->n_gid_mappings, parse_id_mapping)
              < 0
-      || sj_object_array (c, v, "devices", false, sizeof (struct mrt_device), (void **) &l->devices, &l->n_devices,
+      || sj_object_array (c, v, "devices", false, sizeof (struct mrt_device), (void **)&l->devices, &l->n_devices,
                           parse_device)
              < 0)
     return -1;
@@ -203,22 +203,20 @@ parse_linux (struct sj_ctx *c, yajl_val v, void *out)
   struct mrt_linux *l = out;
   if (parse_linux_lists (c, v, l) < 0)
     return -1;
-  if (sj_sub_object (c, v, "timeOffsets", false, sizeof (struct mrt_time_offsets), (void **) &l->time_offsets,
+  if (sj_sub_object (c, v, "timeOffsets", false, sizeof (struct mrt_time_offsets), (void **)&l->time_offsets,
                      parse_time_offsets)
       < 0)
     return -1;
   if (sj_string (c, v, "cgroupsPath", false, &l->cgroups_path) < 0
       || sj_string (c, v, "mountLabel", false, &l->mount_label) < 0 || parse_propagation (c, v, l) < 0)
     return -1;
-  if (sj_sub_object (c, v, "resources", false, sizeof (struct mrt_resources), (void **) &l->resources,
-                     parse_resources)
+  if (sj_sub_object (c, v, "resources", false, sizeof (struct mrt_resources), (void **)&l->resources, parse_resources)
           < 0
-      || sj_sub_object (c, v, "seccomp", false, sizeof (struct mrt_seccomp), (void **) &l->seccomp, parse_seccomp) < 0
-      || sj_sub_object (c, v, "personality", false, sizeof (struct mrt_personality), (void **) &l->personality,
+      || sj_sub_object (c, v, "seccomp", false, sizeof (struct mrt_seccomp), (void **)&l->seccomp, parse_seccomp) < 0
+      || sj_sub_object (c, v, "personality", false, sizeof (struct mrt_personality), (void **)&l->personality,
                         parse_personality)
              < 0
-      || sj_sub_object (c, v, "intelRdt", false, sizeof (struct mrt_intel_rdt), (void **) &l->intel_rdt,
-                        parse_intel_rdt)
+      || sj_sub_object (c, v, "intelRdt", false, sizeof (struct mrt_intel_rdt), (void **)&l->intel_rdt, parse_intel_rdt)
              < 0)
     return -1;
   return 0;

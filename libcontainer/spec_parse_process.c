@@ -31,7 +31,7 @@ parse_user (struct sj_ctx *c, yajl_val v, void *out)
       size_t m = sj_push_index (c, i);
       if (sj_val_u64 (c, a->u.array.values[i], UINT32_MAX, &gid) < 0)
         return -1;
-      u->additional_gids[i] = (uint32_t) gid;
+      u->additional_gids[i] = (uint32_t)gid;
       sj_pop (c, m);
     }
   sj_pop (c, mark);
@@ -125,14 +125,22 @@ free_capabilities (struct mrt_capabilities *caps)
 /* ---- rlimits ----------------------------------------------------------------------- */
 
 static const struct sj_enum rlimit_names[] = {
-  { "RLIMIT_AS", RLIMIT_AS },           { "RLIMIT_CORE", RLIMIT_CORE },
-  { "RLIMIT_CPU", RLIMIT_CPU },         { "RLIMIT_DATA", RLIMIT_DATA },
-  { "RLIMIT_FSIZE", RLIMIT_FSIZE },     { "RLIMIT_LOCKS", RLIMIT_LOCKS },
-  { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
-  { "RLIMIT_NICE", RLIMIT_NICE },       { "RLIMIT_NOFILE", RLIMIT_NOFILE },
-  { "RLIMIT_NPROC", RLIMIT_NPROC },     { "RLIMIT_RSS", RLIMIT_RSS },
-  { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },   { "RLIMIT_RTTIME", RLIMIT_RTTIME },
-  { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING }, { "RLIMIT_STACK", RLIMIT_STACK },
+  { "RLIMIT_AS", RLIMIT_AS },
+  { "RLIMIT_CORE", RLIMIT_CORE },
+  { "RLIMIT_CPU", RLIMIT_CPU },
+  { "RLIMIT_DATA", RLIMIT_DATA },
+  { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+  { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+  { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+  { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+  { "RLIMIT_NICE", RLIMIT_NICE },
+  { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+  { "RLIMIT_NPROC", RLIMIT_NPROC },
+  { "RLIMIT_RSS", RLIMIT_RSS },
+  { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+  { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+  { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+  { "RLIMIT_STACK", RLIMIT_STACK },
 };
 
 static int
@@ -188,8 +196,8 @@ static const struct sj_enum sched_policies[] = {
 };
 
 static const struct sj_enum sched_flags[] = {
-  { "SCHED_FLAG_RESET_ON_FORK", 0x01 }, { "SCHED_FLAG_RECLAIM", 0x02 },     { "SCHED_FLAG_DL_OVERRUN", 0x04 },
-  { "SCHED_FLAG_KEEP_POLICY", 0x08 },   { "SCHED_FLAG_KEEP_PARAMS", 0x10 }, { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
+  { "SCHED_FLAG_RESET_ON_FORK", 0x01 },  { "SCHED_FLAG_RECLAIM", 0x02 },     { "SCHED_FLAG_DL_OVERRUN", 0x04 },
+  { "SCHED_FLAG_KEEP_POLICY", 0x08 },    { "SCHED_FLAG_KEEP_PARAMS", 0x10 }, { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
   { "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 },
 };
 
@@ -209,7 +217,7 @@ parse_sched_flags (struct sj_ctx *c, yajl_val v, struct mrt_scheduler *s)
           r = sj_error (c, "unknown scheduler flag \"%s\"", names[i]);
           sj_pop (c, mark);
         }
-      s->flags |= (uint64_t) bit;
+      s->flags |= (uint64_t)bit;
     }
   sj_free_strv (names, n);
   return r;
@@ -275,14 +283,14 @@ parse_process_attrs (struct sj_ctx *c, yajl_val v, struct mrt_process *p)
       || sj_opt_i64 (c, v, "oomScoreAdj", -1000, 1000, &p->oom_score_adj) < 0
       || sj_string (c, v, "selinuxLabel", false, &p->selinux_label) < 0)
     return -1;
-  if (sj_sub_object (c, v, "ioPriority", false, sizeof (struct mrt_io_priority), (void **) &p->io_priority,
+  if (sj_sub_object (c, v, "ioPriority", false, sizeof (struct mrt_io_priority), (void **)&p->io_priority,
                      parse_io_priority)
           < 0
-      || sj_sub_object (c, v, "scheduler", false, sizeof (struct mrt_scheduler), (void **) &p->scheduler,
+      || sj_sub_object (c, v, "scheduler", false, sizeof (struct mrt_scheduler), (void **)&p->scheduler,
                         parse_scheduler)
              < 0
       || sj_sub_object (c, v, "execCPUAffinity", false, sizeof (struct mrt_exec_cpu_affinity),
-                        (void **) &p->exec_cpu_affinity, parse_cpu_affinity)
+                        (void **)&p->exec_cpu_affinity, parse_cpu_affinity)
              < 0)
     return -1;
   return 0;
@@ -306,14 +314,15 @@ int
 parse_process (struct sj_ctx *c, yajl_val v, void *out)
 {
   struct mrt_process *p = out;
-  if (sj_bool (c, v, "terminal", &p->terminal) < 0 || parse_console (c, v, p) < 0 || parse_embedded_user (c, v, &p->user) < 0
-      || parse_args_cwd (c, v, p) < 0 || sj_string_array (c, v, "env", false, &p->env, &p->n_env) < 0)
+  if (sj_bool (c, v, "terminal", &p->terminal) < 0 || parse_console (c, v, p) < 0
+      || parse_embedded_user (c, v, &p->user) < 0 || parse_args_cwd (c, v, p) < 0
+      || sj_string_array (c, v, "env", false, &p->env, &p->n_env) < 0)
     return -1;
-  if (sj_sub_object (c, v, "capabilities", false, sizeof (struct mrt_capabilities), (void **) &p->capabilities,
+  if (sj_sub_object (c, v, "capabilities", false, sizeof (struct mrt_capabilities), (void **)&p->capabilities,
                      parse_capabilities)
       < 0)
     return -1;
-  if (sj_object_array (c, v, "rlimits", false, sizeof (struct mrt_rlimit), (void **) &p->rlimits, &p->n_rlimits,
+  if (sj_object_array (c, v, "rlimits", false, sizeof (struct mrt_rlimit), (void **)&p->rlimits, &p->n_rlimits,
                        parse_rlimit)
           < 0
       || check_rlimit_duplicates (c, p) < 0)

@@ -28,8 +28,7 @@ parse_device_rule (struct sj_ctx *c, yajl_val v, void *out)
       d->type = type[0];
     }
   if (sj_opt_i64 (c, v, "major", -1, UINT32_MAX, &d->major) < 0
-      || sj_opt_i64 (c, v, "minor", -1, UINT32_MAX, &d->minor) < 0
-      || sj_string (c, v, "access", false, &d->access) < 0)
+      || sj_opt_i64 (c, v, "minor", -1, UINT32_MAX, &d->minor) < 0 || sj_string (c, v, "access", false, &d->access) < 0)
     return -1;
   if (d->access != NULL && strspn (d->access, "rwm") != strlen (d->access))
     return sj_error_at (c, "access", "expected a combination of r, w and m, got \"%s\"", d->access);
@@ -121,7 +120,7 @@ parse_throttle_device (struct sj_ctx *c, yajl_val v, void *out)
 static int
 parse_throttle_list (struct sj_ctx *c, yajl_val v, const char *key, struct mrt_throttle_device **out, size_t *n)
 {
-  return sj_object_array (c, v, key, false, sizeof (struct mrt_throttle_device), (void **) out, n,
+  return sj_object_array (c, v, key, false, sizeof (struct mrt_throttle_device), (void **)out, n,
                           parse_throttle_device);
 }
 
@@ -132,12 +131,11 @@ parse_block_io (struct sj_ctx *c, yajl_val v, void *out)
   if (sj_opt_u64_range (c, v, "weight", 10, 1000, &b->weight) < 0
       || sj_opt_u64_range (c, v, "leafWeight", 10, 1000, &b->leaf_weight) < 0)
     return -1;
-  if (sj_object_array (c, v, "weightDevice", false, sizeof (struct mrt_weight_device), (void **) &b->weight_device,
+  if (sj_object_array (c, v, "weightDevice", false, sizeof (struct mrt_weight_device), (void **)&b->weight_device,
                        &b->n_weight_device, parse_weight_device)
       < 0)
     return -1;
-  if (parse_throttle_list (c, v, "throttleReadBpsDevice", &b->throttle_read_bps_device,
-                           &b->n_throttle_read_bps_device)
+  if (parse_throttle_list (c, v, "throttleReadBpsDevice", &b->throttle_read_bps_device, &b->n_throttle_read_bps_device)
           < 0
       || parse_throttle_list (c, v, "throttleWriteBpsDevice", &b->throttle_write_bps_device,
                               &b->n_throttle_write_bps_device)
@@ -196,7 +194,7 @@ parse_network (struct sj_ctx *c, yajl_val v, void *out)
   struct mrt_network *n = out;
   if (sj_opt_u64 (c, v, "classID", UINT32_MAX, &n->class_id) < 0)
     return -1;
-  return sj_object_array (c, v, "priorities", false, sizeof (struct mrt_net_priority), (void **) &n->priorities,
+  return sj_object_array (c, v, "priorities", false, sizeof (struct mrt_net_priority), (void **)&n->priorities,
                           &n->n_priorities, parse_net_priority);
 }
 
@@ -261,20 +259,20 @@ int
 parse_resources (struct sj_ctx *c, yajl_val v, void *out)
 {
   struct mrt_resources *r = out;
-  if (sj_object_array (c, v, "devices", false, sizeof (struct mrt_device_cgroup_rule), (void **) &r->devices,
+  if (sj_object_array (c, v, "devices", false, sizeof (struct mrt_device_cgroup_rule), (void **)&r->devices,
                        &r->n_devices, parse_device_rule)
       < 0)
     return -1;
-  if (sj_sub_object (c, v, "memory", false, sizeof (struct mrt_memory), (void **) &r->memory, parse_memory) < 0
-      || sj_sub_object (c, v, "cpu", false, sizeof (struct mrt_cpu), (void **) &r->cpu, parse_cpu) < 0
-      || sj_sub_object (c, v, "blockIO", false, sizeof (struct mrt_block_io), (void **) &r->block_io, parse_block_io)
+  if (sj_sub_object (c, v, "memory", false, sizeof (struct mrt_memory), (void **)&r->memory, parse_memory) < 0
+      || sj_sub_object (c, v, "cpu", false, sizeof (struct mrt_cpu), (void **)&r->cpu, parse_cpu) < 0
+      || sj_sub_object (c, v, "blockIO", false, sizeof (struct mrt_block_io), (void **)&r->block_io, parse_block_io)
              < 0)
     return -1;
-  if (sj_object_array (c, v, "hugepageLimits", false, sizeof (struct mrt_hugepage_limit),
-                       (void **) &r->hugepage_limits, &r->n_hugepage_limits, parse_hugepage_limit)
+  if (sj_object_array (c, v, "hugepageLimits", false, sizeof (struct mrt_hugepage_limit), (void **)&r->hugepage_limits,
+                       &r->n_hugepage_limits, parse_hugepage_limit)
       < 0)
     return -1;
-  if (sj_sub_object (c, v, "network", false, sizeof (struct mrt_network), (void **) &r->network, parse_network) < 0
+  if (sj_sub_object (c, v, "network", false, sizeof (struct mrt_network), (void **)&r->network, parse_network) < 0
       || parse_pids (c, v, r) < 0 || parse_rdma (c, v, r) < 0)
     return -1;
   return sj_string_map (c, v, "unified", &r->unified, &r->n_unified);

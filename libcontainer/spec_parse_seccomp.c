@@ -8,17 +8,24 @@
 #include "utils.h"
 
 static const struct sj_enum actions[] = {
-  { "SCMP_ACT_KILL", MRT_SCMP_ACT_KILL },   { "SCMP_ACT_KILL_PROCESS", MRT_SCMP_ACT_KILL_PROCESS },
-  { "SCMP_ACT_KILL_THREAD", MRT_SCMP_ACT_KILL_THREAD }, { "SCMP_ACT_TRAP", MRT_SCMP_ACT_TRAP },
-  { "SCMP_ACT_ERRNO", MRT_SCMP_ACT_ERRNO }, { "SCMP_ACT_TRACE", MRT_SCMP_ACT_TRACE },
-  { "SCMP_ACT_ALLOW", MRT_SCMP_ACT_ALLOW }, { "SCMP_ACT_LOG", MRT_SCMP_ACT_LOG },
+  { "SCMP_ACT_KILL", MRT_SCMP_ACT_KILL },
+  { "SCMP_ACT_KILL_PROCESS", MRT_SCMP_ACT_KILL_PROCESS },
+  { "SCMP_ACT_KILL_THREAD", MRT_SCMP_ACT_KILL_THREAD },
+  { "SCMP_ACT_TRAP", MRT_SCMP_ACT_TRAP },
+  { "SCMP_ACT_ERRNO", MRT_SCMP_ACT_ERRNO },
+  { "SCMP_ACT_TRACE", MRT_SCMP_ACT_TRACE },
+  { "SCMP_ACT_ALLOW", MRT_SCMP_ACT_ALLOW },
+  { "SCMP_ACT_LOG", MRT_SCMP_ACT_LOG },
   { "SCMP_ACT_NOTIFY", MRT_SCMP_ACT_NOTIFY },
 };
 
 static const struct sj_enum operators[] = {
-  { "SCMP_CMP_NE", MRT_SCMP_CMP_NE }, { "SCMP_CMP_LT", MRT_SCMP_CMP_LT },
-  { "SCMP_CMP_LE", MRT_SCMP_CMP_LE }, { "SCMP_CMP_EQ", MRT_SCMP_CMP_EQ },
-  { "SCMP_CMP_GE", MRT_SCMP_CMP_GE }, { "SCMP_CMP_GT", MRT_SCMP_CMP_GT },
+  { "SCMP_CMP_NE", MRT_SCMP_CMP_NE },
+  { "SCMP_CMP_LT", MRT_SCMP_CMP_LT },
+  { "SCMP_CMP_LE", MRT_SCMP_CMP_LE },
+  { "SCMP_CMP_EQ", MRT_SCMP_CMP_EQ },
+  { "SCMP_CMP_GE", MRT_SCMP_CMP_GE },
+  { "SCMP_CMP_GT", MRT_SCMP_CMP_GT },
   { "SCMP_CMP_MASKED_EQ", MRT_SCMP_CMP_MASKED_EQ },
 };
 
@@ -33,7 +40,7 @@ const char *
 mrt_seccomp_action_name (enum mrt_seccomp_action a)
 {
   for (size_t i = 0; i < ARRAY_SIZE (actions); i++)
-    if (actions[i].value == (int) a)
+    if (actions[i].value == (int)a)
       return actions[i].name;
   return "unknown";
 }
@@ -42,7 +49,7 @@ const char *
 mrt_seccomp_op_name (enum mrt_seccomp_op op)
 {
   for (size_t i = 0; i < ARRAY_SIZE (operators); i++)
-    if (operators[i].value == (int) op)
+    if (operators[i].value == (int)op)
       return operators[i].name;
   return "unknown";
 }
@@ -53,7 +60,7 @@ parse_action (struct sj_ctx *c, yajl_val v, const char *key, bool required, enum
   int a = *out;
   if (sj_enum (c, v, key, required, actions, ARRAY_SIZE (actions), "action", &a) < 0)
     return -1;
-  *out = (enum mrt_seccomp_action) a;
+  *out = (enum mrt_seccomp_action)a;
   return 0;
 }
 
@@ -72,17 +79,16 @@ arch_known (const char *name)
   for (i = 0; name[plen + i]; i++)
     {
       char ch = name[plen + i];
-      if (!isupper ((unsigned char) ch) && !isdigit ((unsigned char) ch) && ch != '_')
+      if (!isupper ((unsigned char)ch) && !isdigit ((unsigned char)ch) && ch != '_')
         return false;
-      lower[i] = (char) tolower ((unsigned char) ch);
+      lower[i] = (char)tolower ((unsigned char)ch);
     }
   lower[i] = '\0';
   return seccomp_arch_resolve_name (lower) != 0;
 }
 
 static int
-check_names (struct sj_ctx *c, const char *key, char **names, size_t n, bool (*known) (const char *),
-             const char *what)
+check_names (struct sj_ctx *c, const char *key, char **names, size_t n, bool (*known) (const char *), const char *what)
 {
   for (size_t i = 0; i < n; i++)
     if (!known (names[i]))
@@ -120,7 +126,7 @@ parse_arg (struct sj_ctx *c, yajl_val v, void *out)
       || sj_u64 (c, v, "valueTwo", false, UINT64_MAX, &a->value_two) < 0
       || sj_enum (c, v, "op", true, operators, ARRAY_SIZE (operators), "operator", &op) < 0)
     return -1;
-  a->op = (enum mrt_seccomp_op) op;
+  a->op = (enum mrt_seccomp_op)op;
   return 0;
 }
 
@@ -128,7 +134,8 @@ static int
 parse_syscall_names (struct sj_ctx *c, yajl_val v, struct mrt_seccomp_syscall *s)
 {
   if (sj_get (v, "names") == NULL && sj_get (v, "name") != NULL)
-    return sj_error_at (c, "names", "missing required array (the legacy \"name\" field is not supported: use \"names\")");
+    return sj_error_at (c, "names",
+                        "missing required array (the legacy \"name\" field is not supported: use \"names\")");
   if (sj_string_array (c, v, "names", true, &s->names, &s->n_names) < 0)
     return -1;
   if (s->n_names == 0)
@@ -152,7 +159,7 @@ parse_syscall (struct sj_ctx *c, yajl_val v, void *out)
   if (parse_syscall_names (c, v, s) < 0 || parse_action (c, v, "action", true, &s->action) < 0
       || sj_opt_u64 (c, v, "errnoRet", UINT32_MAX, &s->errno_ret) < 0)
     return -1;
-  return sj_object_array (c, v, "args", false, sizeof (struct mrt_seccomp_arg), (void **) &s->args, &s->n_args,
+  return sj_object_array (c, v, "args", false, sizeof (struct mrt_seccomp_arg), (void **)&s->args, &s->n_args,
                           parse_arg);
 }
 
@@ -174,7 +181,7 @@ parse_seccomp (struct sj_ctx *c, yajl_val v, void *out)
   if (sj_string (c, v, "listenerPath", false, &s->listener_path) < 0
       || sj_string (c, v, "listenerMetadata", false, &s->listener_metadata) < 0)
     return -1;
-  return sj_object_array (c, v, "syscalls", false, sizeof (struct mrt_seccomp_syscall), (void **) &s->syscalls,
+  return sj_object_array (c, v, "syscalls", false, sizeof (struct mrt_seccomp_syscall), (void **)&s->syscalls,
                           &s->n_syscalls, parse_syscall);
 }
 

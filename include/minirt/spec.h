@@ -12,6 +12,7 @@
  * Conventions:
  *  - strings are NUL-terminated, NULL when absent;
  *  - arrays are `T *name; size_t n_name;` (name NULL and n_name 0 when absent);
+ *    string arrays (char **) are also NULL-terminated, ready for execve;
  *  - optional numbers use the mrt_opt_* types (`.set` false when absent);
  *  - string maps (annotations, sysctl, unified) are arrays of mrt_kv in the
  *    order they appear in the file;
@@ -126,10 +127,10 @@ struct mrt_process
   mrt_opt_u64 console_height;
   mrt_opt_u64 console_width;
   struct mrt_user user;
-  char **args; /* required, at least one element (except for exec --process ... ) */
+  char **args; /* required, at least one element; NULL-terminated (for execve) */
   size_t n_args;
   char *command_line; /* windows only */
-  char **env;
+  char **env; /* NULL-terminated */
   size_t n_env;
   char *cwd; /* required, absolute */
   struct mrt_capabilities *capabilities;
@@ -462,9 +463,11 @@ struct mrt_spec
   struct mrt_linux *linux_;
 };
 
-/* Parse a config.json held in memory.  `filename` is only used to prefix
- * error messages ("config.json: linux.seccomp.syscalls[3].action: ...").
- * Unknown keys are ignored; everything else that is wrong is an error. */
+/* Parse a config.json held in memory (`json` need not be NUL-terminated).
+ * `filename` is only used to prefix error messages
+ * ("config.json: linux.seccomp.syscalls[3].action: ...").  Unknown keys are
+ * ignored and JSON null counts as absent; everything else that is wrong is
+ * an error (errno_ 0, one line).  On error *out is set to NULL. */
 int mrt_spec_parse (const char *json, size_t len, const char *filename, struct mrt_spec **out, mrt_error_t *err);
 /* Read and parse a file (size-limited). */
 int mrt_spec_load_file (const char *path, struct mrt_spec **out, mrt_error_t *err);

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  const char *json = (const char *) data;
+  const char *json = (const char *)data;
   mrt_error_t err = NULL;
 
   struct mrt_spec *spec = NULL;

@@ -11,13 +11,15 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 
 if [ ! -f build-fuzz/build.ninja ]; then
+  setup_log=$(mktemp)
   CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false \
     -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dc_args='-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined' >build-fuzz.log 2>&1 || {
-    cat build-fuzz.log >&2
+    -Dc_args='-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined' >"$setup_log" 2>&1 || {
+    cat "$setup_log" >&2
+    rm -f "$setup_log" build-fuzz/build.ninja
     exit 1
   }
-  rm -f build-fuzz.log
+  rm -f "$setup_log"
 fi
 ninja -C build-fuzz tests/fuzz/fuzz_spec >/dev/null
 

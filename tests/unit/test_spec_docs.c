@@ -322,17 +322,18 @@ Test (spec_docs, null_is_absent)
 
 Test (spec_docs, duplicate_key_last_wins)
 {
-  struct mrt_spec *s = parse_ok ("{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"a\"},\"hostname\":\"x\",\"hostname\":\"y\"}");
+  struct mrt_spec *s
+      = parse_ok ("{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"a\"},\"hostname\":\"x\",\"hostname\":\"y\"}");
   cr_assert_str_eq (s->hostname, "y");
   mrt_spec_free (s);
 }
 
 Test (spec_docs, integer_edges)
 {
-  struct mrt_spec *s = parse_ok (
-      "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"],\"cwd\":\"/\","
-      "\"user\":{\"uid\":-0,\"gid\":4294967295},\"oomScoreAdj\":-0},\"linux\":{\"resources\":{\"cpu\":"
-      "{\"quota\":-9223372036854775808,\"shares\":18446744073709551615}}}}");
+  struct mrt_spec *s
+      = parse_ok ("{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"],\"cwd\":\"/\","
+                  "\"user\":{\"uid\":-0,\"gid\":4294967295},\"oomScoreAdj\":-0},\"linux\":{\"resources\":{\"cpu\":"
+                  "{\"quota\":-9223372036854775808,\"shares\":18446744073709551615}}}}");
   cr_assert_eq (s->process->user.uid, 0);
   cr_assert_eq (s->process->user.gid, 4294967295u);
   cr_assert_eq (s->process->oom_score_adj.value, 0);

@@ -159,7 +159,7 @@ Test (spec_fields, linux_namespaces_mappings)
   struct mrt_linux *l = spec->linux_;
   cr_assert_eq (l->n_namespaces, MRT_NS__COUNT);
   for (int i = 0; i < MRT_NS__COUNT; i++)
-    cr_assert_eq (l->namespaces[i].type, (enum mrt_ns_type) i);
+    cr_assert_eq (l->namespaces[i].type, (enum mrt_ns_type)i);
   cr_assert_null (l->namespaces[0].path);
   cr_assert_str_eq (l->namespaces[1].path, "/var/run/netns/x");
   cr_assert_eq (l->n_uid_mappings, 1);
