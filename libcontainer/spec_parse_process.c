@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The `process` object, in config.json and standalone (exec --process). */
+#include <inttypes.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -153,6 +154,8 @@ parse_rlimit (struct sj_ctx *c, yajl_val v, void *out)
     return sj_error_at (c, "type", "unknown rlimit \"%s\"", rl->type);
   if (sj_u64 (c, v, "hard", true, UINT64_MAX, &rl->hard) < 0 || sj_u64 (c, v, "soft", true, UINT64_MAX, &rl->soft) < 0)
     return -1;
+  if (rl->soft > rl->hard) /* setrlimit would fail with EINVAL after the container exists */
+    return sj_error_at (c, "soft", "expected at most hard (%" PRIu64 "), got %" PRIu64, rl->hard, rl->soft);
   return 0;
 }
 
