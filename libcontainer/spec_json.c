@@ -143,14 +143,31 @@ sj_pop (struct sj_ctx *c, size_t mark)
   c->path[mark] = '\0';
 }
 
+/* Keys and values quoted in a message come from the file: escape control
+ * characters so that the error stays one line. */
+static char *
+escape_controls (const char *s)
+{
+  size_t n = 0;
+  for (const char *p = s; *p; p++)
+    n += ((unsigned char)*p < 0x20 || *p == 0x7f) ? 4 : 1;
+  char *out = xmalloc0 (n + 1), *o = out;
+  for (const char *p = s; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f)
+      o += sprintf (o, "\\x%02x", (unsigned char)*p);
+    else
+      *o++ = *p;
+  return out;
+}
+
 static int __attribute__ ((format (printf, 2, 0))) sj_errorv (struct sj_ctx *c, const char *fmt, va_list ap)
 {
   cleanup_free char *msg = NULL;
   if (vasprintf (&msg, fmt, ap) < 0)
     return mrt_error_make (c->err, 0, "%s: out of memory", c->file);
-  if (c->len == 0)
-    return mrt_error_make (c->err, 0, "%s: %s", c->file, msg);
-  return mrt_error_make (c->err, 0, "%s: %s: %s", c->file, c->path, msg);
+  cleanup_free char *full = c->len == 0 ? xstrdup (msg) : xasprintf ("%s: %s", c->path, msg);
+  cleanup_free char *clean = escape_controls (full);
+  return mrt_error_make (c->err, 0, "%s: %s", c->file, clean);
 }
 
 int
