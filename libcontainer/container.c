@@ -281,7 +281,7 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   struct plan p = { 0 };
   struct undo u = { 0 };
   struct mrt_state_record rec = { 0 };
-  int sync[2] = { -1, -1 }, exec_listen = -1, master = -1, slave = -1;
+  int sync[2] = { -1, -1 }, exec_listen = -1, console = -1;
   char type = 0;
   char *msg = NULL, *config_copy = NULL, *go_json = NULL;
   int ret = -1;
@@ -322,12 +322,15 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
       mrt_error_sys (err, "socketpair");
       goto fail;
     }
+  /* Connected here: the child cannot reach a host path after the pivot. */
   if (p.spec->process->terminal && opts->console_socket)
     {
-      if (mrt_terminal_open (&master, &slave, err) < 0)
-        goto fail;
-      if (mrt_terminal_send_console_socket (opts->console_socket, master, err) < 0)
-        goto fail;
+      console = mrt_terminal_console_socket_connect (opts->console_socket, err);
+      if (console < 0)
+        {
+          mrt_error_prefix (err, "--console-socket");
+          goto fail;
+        }
     }
 
   struct mrt_launch l = {
@@ -345,8 +348,8 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
     .sync_child = sync[1],
     .sync_parent = sync[0],
     .exec_listen = exec_listen,
-    .console_slave = slave,
-    .close_in_child = { d->lockfd, d->dirfd, master, -1 },
+    .console_sock = console,
+    .close_in_child = { d->lockfd, d->dirfd, -1, -1 },
   };
   u.pid = mrt_process_spawn (&l, err);
   if (u.pid < 0)
@@ -356,6 +359,9 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
     }
   close (sync[1]);
   sync[1] = -1;
+  if (console >= 0)
+    close (console);
+  console = -1;
   rec.pid = u.pid;
   mrt_proc_stat (u.pid, &rec.pid_start, NULL);
   if (mrt_state_write (d, &rec, err) < 0)
@@ -406,10 +412,8 @@ out:
       close (sync[i]);
   if (exec_listen >= 0)
     close (exec_listen);
-  if (master >= 0)
-    close (master);
-  if (slave >= 0)
-    close (slave);
+  if (console >= 0)
+    close (console);
   mrt_state_record_clear (&rec);
   plan_free (&p);
   return ret;

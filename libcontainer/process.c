@@ -13,11 +13,13 @@
  *   1. join namespaces given by path (setns), then the late ones (cgroup
  *      namespace rooted at the container's cgroup, time + timeOffsets);
  *      in a user namespace become its root (setresuid/setresgid 0)
- *   2. session keyring (unless --no-new-keyring), session / terminal
+ *   2. session keyring (unless --no-new-keyring), new session
  *   3. mrt_rootfs_prepare (propagation, rootfs bind, mounts, /dev, devices)
  *   4. createContainer hooks
  *   5. (sysctl: done by mrt_rootfs_pivot, before /proc/sys turns read-only)
- *   6. mrt_rootfs_pivot (pivot_root, read-only root, sysctl, masked/readonly)
+ *   6. mrt_rootfs_pivot (pivot_root, read-only root, sysctl, masked/readonly);
+ *      process.terminal: pty from the container's /dev/ptmx, master sent on
+ *      the console socket the parent connected, slave as stdio
  *   7. hostname, domainname; cwd opened by path inside the new root
  *      (never a leaked host directory: CVE-2024-21626 class)
  *   8. mrt_process_apply_limits
@@ -275,14 +277,7 @@ child_main (struct mrt_launch *l)
   /* 2. */
   if (!l->no_new_keyring && join_session_keyring (l->id, &err) < 0)
     child_fail (l, -1, &err);
-  if (l->console_slave >= 0)
-    {
-      if (mrt_terminal_setup_child (l->console_slave, proc, &err) < 0)
-        child_fail (l, -1, &err);
-      if (l->console_slave > 2)
-        close (l->console_slave);
-    }
-  else if (setsid () < 0 && errno != EPERM)
+  if (setsid () < 0 && errno != EPERM)
     {
       mrt_error_sys (&err, "setsid");
       child_fail (l, -1, &err);
@@ -302,6 +297,13 @@ child_main (struct mrt_launch *l)
     child_fail (l, -1, &err);
   if (mrt_rootfs_pivot (spec, &ropts, &err) < 0)
     child_fail (l, -1, &err);
+  if (l->console_sock >= 0)
+    {
+      /* The pty comes from the container's own devpts. */
+      if (mrt_terminal_setup_in_container (l->console_sock, proc, l->ns.present[MRT_NS_MOUNT], &err) < 0)
+        child_fail (l, -1, &err);
+      close (l->console_sock);
+    }
 
   /* 7.-9. */
   if (set_names (spec, &err) < 0 || enter_cwd (proc, &err) < 0)

@@ -45,7 +45,7 @@ struct mrt_launch
   int sync_child;               /* the child's end of the sync socketpair */
   int sync_parent;              /* closed by the child */
   int exec_listen;              /* listening exec.sock */
-  int console_slave;            /* pty slave for process.terminal, or -1 */
+  int console_sock;             /* connected --console-socket, or -1 */
   int close_in_child[4];        /* parent-only fds (lock, state dir): -1 = unused */
 };
 

@@ -398,3 +398,34 @@ status_of() {
   [ "$status" -eq 0 ]
   [ "$output" = 0 ]
 }
+
+@test "process.terminal: the pty master goes to --console-socket, the slave is the container's stdio" {
+  local recvtty=$REPO_ROOT/build/tests/tools/recvtty
+  [ -x "$recvtty" ] || skip "recvtty not built"
+  update_config '.process.terminal = true | .process.consoleSize = {"height": 30, "width": 100}'
+  set_args sh -c 'tty; stty size'
+  "$recvtty" -t 10 "$BUNDLE/console.sock" >"$BUNDLE/tty.out" 2>&1 &
+  local rpid=$!
+  for _ in $(seq 100); do
+    [ -S "$BUNDLE/console.sock" ] && break
+    sleep 0.05
+  done
+  minirt run --detach --console-socket "$BUNDLE/console.sock" "$CTR_ID" </dev/null >/dev/null 2>&1
+  wait "$rpid"
+  run cat "$BUNDLE/tty.out"
+  [[ "${lines[0]}" == "received fd for /dev/pts/"* ]]
+  [[ "${lines[1]}" == /dev/pts/* ]]
+  [[ "${lines[2]}" == "30 100"* ]]
+}
+
+@test "process.terminal without --console-socket: create fails, nothing is left" {
+  update_config '.process.terminal = true'
+  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"process.terminal"*"console-socket"* ]]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+  run minirt create --bundle "$BUNDLE" --console-socket "$BUNDLE/nobody-listens.sock" "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"console-socket"* ]]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+}
