@@ -42,7 +42,7 @@ static int
 mkdir_in_root (int rootfd, const char *path, mode_t mode, int depth, mrt_error_t *err)
 {
   if (depth > 40)
-    return mrt_error_make (err, ELOOP, "mkdir `%s`", path);
+    return mrt_error_make (err, ELOOP, "mkdir \"%s\"", path);
   cleanup_free char *copy = xstrdup (path);
   cleanup_close int cur = mrt_open_in_root (rootfd, "/", O_PATH | O_DIRECTORY);
   if (cur < 0)
@@ -61,7 +61,7 @@ mkdir_in_root (int rootfd, const char *path, mode_t mode, int depth, mrt_error_t
       if (next < 0 && errno == ENOENT)
         {
           if (mkdirat (cur, p, mode) < 0 && errno != EEXIST)
-            return mrt_error_sys (err, "mkdir `%s`", copy);
+            return mrt_error_sys (err, "mkdir \"%s\"", copy);
           next = mrt_open_in_root (rootfd, copy, O_PATH | O_DIRECTORY);
           char target[PATH_MAX];
           ssize_t n;
@@ -76,7 +76,7 @@ mkdir_in_root (int rootfd, const char *path, mode_t mode, int depth, mrt_error_t
             }
         }
       if (next < 0)
-        return mrt_error_sys (err, "open `%s`", copy);
+        return mrt_error_sys (err, "open \"%s\"", copy);
       close (cur);
       cur = next;
       if (end)
@@ -106,36 +106,45 @@ mrt_open_parent_in_root (int rootfd, const char *path, const char **name, mrt_er
   return mrt_mkdir_in_root (rootfd, dir, 0755, err);
 }
 
-int
-mrt_create_in_root (int rootfd, const char *path, bool dir, mrt_error_t *err)
+static int
+create_in_root (int rootfd, const char *path, bool dir, int depth, mrt_error_t *err)
 {
   int fd = mrt_open_in_root (rootfd, path, O_PATH);
   if (fd >= 0)
     return fd;
   if (errno != ENOENT)
-    return mrt_error_sys (err, "open `%s`", path);
+    return mrt_error_sys (err, "open \"%s\"", path);
   if (dir)
     return mrt_mkdir_in_root (rootfd, path, 0755, err);
+  if (depth > 40)
+    return mrt_error_make (err, ELOOP, "create \"%s\"", path);
 
   const char *name;
   cleanup_close int parent = mrt_open_parent_in_root (rootfd, path, &name, err);
   if (parent < 0)
     return -1;
-  cleanup_free char *base = xstrdup (name);
-  char *slash = strchr (base, '/');
-  if (slash)
-    *slash = '\0';
-  /* O_PATH parents cannot be used for openat(O_CREAT); reopen for real. */
-  cleanup_close int pdir = openat (parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (pdir < 0)
-    return mrt_error_sys (err, "open parent of `%s`", path);
-  int f = openat (pdir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  /* O_EXCL|O_NOFOLLOW: a dangling symlink is not followed by the kernel... */
+  int f = openat (parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (f < 0 && errno != EEXIST)
-    return mrt_error_sys (err, "create `%s`", path);
+    return mrt_error_sys (err, "create \"%s\"", path);
   if (f >= 0)
     close (f);
   fd = mrt_open_in_root (rootfd, path, O_PATH);
-  if (fd < 0)
-    return mrt_error_sys (err, "open `%s`", path);
-  return fd;
+  if (fd >= 0)
+    return fd;
+  /* ...but by us, inside the rootfs, as runc does: create its target. */
+  char target[PATH_MAX];
+  ssize_t n = readlinkat (parent, name, target, sizeof (target) - 1);
+  if (n <= 0)
+    return mrt_error_sys (err, "open \"%s\"", path);
+  target[n] = '\0';
+  cleanup_free char *np = target[0] == '/' ? xstrdup (target)
+                                           : xasprintf ("%.*s/%s", (int) (name - path), path, target);
+  return create_in_root (rootfd, np, false, depth + 1, err);
+}
+
+int
+mrt_create_in_root (int rootfd, const char *path, bool dir, mrt_error_t *err)
+{
+  return create_in_root (rootfd, path, dir, 0, err);
 }

@@ -328,3 +328,15 @@ normalize_observation() {
   [ "$status" -eq 0 ] || { echo "status=$status out=$output err=$stderr"; false; }
   [ "$output" = "MemTotal: 42 kB" ]
 }
+
+@test "a dangling symlink as a file bind target is created inside the rootfs" {
+  HOSTDIR=$(mktemp -d "$TEST_TMP_BASE/minirt-hostdir.XXXXXX")
+  echo "nameserver 192.0.2.1" > "$BUNDLE/resolv.conf"
+  ln -s "$HOSTDIR/resolv.conf" "$BUNDLE/rootfs/etc/resolv.conf"
+  update_config --arg s "$BUNDLE/resolv.conf" '.mounts += [{"destination": "/etc/resolv.conf", "type": "bind", "source": $s, "options": ["rbind", "ro"]}]'
+  run_sh 'cat /etc/resolv.conf'
+  [ "$status" -eq 0 ] || { echo "status=$status out=$output err=$stderr"; false; }
+  [ "$output" = "nameserver 192.0.2.1" ]
+  [ ! -e "$HOSTDIR/resolv.conf" ]
+  [ -f "$BUNDLE/rootfs$HOSTDIR/resolv.conf" ]
+}
