@@ -67,10 +67,13 @@ apply_memory (struct mrt_cgroup *cg, const struct mrt_memory *m, bool creating, 
 {
   if (m == NULL)
     return 0;
-  bool any = m->limit.set || m->reservation.set || m->swap.set || m->kernel_tcp.set || m->swappiness.set
-             || m->disable_oom_killer.set || m->use_hierarchy.set;
+  bool any = m->limit.set || m->reservation.set || m->swap.set || m->swappiness.set || m->disable_oom_killer.set
+             || m->use_hierarchy.set;
+  /* runc 1.1 ignores both: kmem limits are deprecated (gone in 6.x). */
   if (m->kernel.set)
-    mrt_log_debug (cg->log, "linux.resources.memory.kernel: kernel memory limits are deprecated, ignored");
+    mrt_log_debug (cg->log, F "memory.kernel: kernel memory settings are ignored");
+  if (m->kernel_tcp.set)
+    mrt_log_debug (cg->log, F "memory.kernelTCP: kernel memory settings are ignored");
   if (!any)
     return 0;
   const char *dir = need (cg, "memory", F "memory", err);
@@ -89,8 +92,6 @@ apply_memory (struct mrt_cgroup *cg, const struct mrt_memory *m, bool creating, 
     return -1;
   if (m->reservation.set)
     W ("memory.soft_limit_in_bytes", F "memory.reservation", "%" PRId64, m->reservation.value);
-  if (m->kernel_tcp.set)
-    W ("memory.kmem.tcp.limit_in_bytes", F "memory.kernelTCP", "%" PRId64, m->kernel_tcp.value);
   if (m->swappiness.set)
     W ("memory.swappiness", F "memory.swappiness", "%" PRIu64, m->swappiness.value);
   if (m->disable_oom_killer.set)

@@ -123,6 +123,40 @@ start_sleeper() {
   [ "${output//$CTR_ID-runc/$CTR_ID}" = "$ours" ]
 }
 
+@test "cgroups: blockIO, cpuset and the other memory knobs reach their files, as with runc" {
+  is_v2 && skip "v1 file names"
+  command -v runc >/dev/null || skip "runc not installed"
+  local dev
+  dev=$(awk 'NR > 2 && $1 != "" { print $1 ":" $2; exit }' /proc/partitions)
+  [ -n "$dev" ] || skip "no block device"
+  update_config --arg maj "${dev%:*}" --arg min "${dev#*:}" '.linux.resources = {
+    "blockIO": {"weight": 300, "throttleReadBpsDevice": [{"major": ($maj | tonumber), "minor": ($min | tonumber), "rate": 1048576}]},
+    "cpu": {"cpus": "0", "mems": "0"},
+    "memory": {"limit": 33554432, "reservation": 16777216, "swappiness": 10, "kernelTCP": 8388608}
+  }'
+  local w=blkio.weight
+  [ -e /sys/fs/cgroup/blkio/blkio.weight ] || w=blkio.bfq.weight
+  set_args sh -c "cd /sys/fs/cgroup && cat blkio/$w blkio/blkio.throttle.read_bps_device cpuset/cpuset.cpus cpuset/cpuset.mems memory/memory.limit_in_bytes memory/memory.soft_limit_in_bytes memory/memory.swappiness memory/memory.kmem.tcp.limit_in_bytes"
+  run -0 minirt run "$CTR_ID"
+  [ "${lines[0]}" = 300 ]
+  [ "${lines[1]}" = "$dev 1048576" ]
+  [ "${lines[2]}" = 0 ]
+  [ "${lines[4]}" = 33554432 ]
+  [ "${lines[5]}" = 16777216 ]
+  [ "${lines[6]}" = 10 ]
+  # kernelTCP is ignored, as runc 1.1 ignores it.
+  [ "${lines[7]}" != 8388608 ]
+  local ours=$output
+  update_config ".linux.cgroupsPath = \"minirt-test/$CTR_ID-runc\""
+  local parents=() p
+  for p in $(awk -F: '{ c = "unified"; if ($2 != "") { split($2, a, ","); c = a[1]; sub(/^name=/, "", c) } print "/sys/fs/cgroup/" c $3 "/minirt-test" }' /proc/self/cgroup | sed 's|//*|/|g'); do
+    [ -e "$p" ] || parents+=("$p")
+  done
+  run -0 --separate-stderr runc_ run "$CTR_ID-runc"
+  for p in "${parents[@]}"; do rmdir "$p" 2>/dev/null || true; done
+  [ "$output" = "$ours" ]
+}
+
 @test "cgroups: pids.limit is enforced" {
   update_config '.linux.resources = {"pids": {"limit": 4}}'
   set_args sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; echo started'
