@@ -244,12 +244,16 @@ struct undo
   pid_t pid;
   struct mrt_cgroup *cgroup;
   bool state_dir;
+  const struct mrt_spec *spec;        /* poststop hooks, as runc's destroy */
+  const struct mrt_state_record *rec;
+  const struct mrt_log *log;
 };
 
 static void
 undo_all (struct undo *u, struct mrt_state_dir *d)
 {
   mrt_error_t ignored = NULL;
+  bool hooks = u->spec && u->spec->hooks && u->spec->hooks->n[MRT_HOOK_POSTSTOP] > 0 && u->state_dir;
   if (u->pid > 0)
     {
       kill (u->pid, SIGKILL);
@@ -263,6 +267,13 @@ undo_all (struct undo *u, struct mrt_state_dir *d)
       mrt_cgroup_destroy (u->cgroup, &ignored);
       mrt_error_free (&ignored);
       mrt_cgroup_free (u->cgroup);
+    }
+  if (hooks)
+    {
+      cleanup_free char *json = mrt_hook_state_json (u->rec, MRT_STATUS_STOPPED, u->spec->oci_version);
+      if (mrt_hooks_run (u->spec->hooks, MRT_HOOK_POSTSTOP, json, &ignored) < 0)
+        mrt_log_warning (u->log, "poststop hook: %s", ignored->msg);
+      mrt_error_free (&ignored);
     }
   if (u->state_dir)
     {
@@ -291,6 +302,9 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   if (mrt_state_dir_create (ctx->state_root, opts->id, d, err) < 0)
     goto out;
   u.state_dir = true;
+  u.spec = p.spec;
+  u.rec = &rec;
+  u.log = ctx->log;
 
   config_copy = mrt_state_dir_file (d, "config.json");
   if (mrt_write_file_atomic (config_copy, p.config_json, p.config_len, 0600, err) < 0)

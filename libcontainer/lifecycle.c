@@ -375,6 +375,19 @@ state_of (const char *root, const char *id, struct mrt_container_state **out, mr
       r.id = xstrdup (id);
     }
   mrt_state_to_public (&d, &r, out);
+  /* A running container whose cgroup is frozen is paused. */
+  if ((*out)->status == MRT_STATUS_RUNNING && r.cgroup)
+    {
+      struct mrt_cgroup_config cfg = { .id = id };
+      struct mrt_cgroup *cg = NULL;
+      mrt_error_t ignored = NULL;
+      bool frozen = false;
+      if (mrt_cgroup_restore (&cfg, r.cgroup, &cg, &ignored) == 0 && mrt_cgroup_is_frozen (cg, &frozen, &ignored) == 0
+          && frozen)
+        (*out)->status = MRT_STATUS_PAUSED;
+      mrt_cgroup_free (cg);
+      mrt_error_free (&ignored);
+    }
   mrt_state_record_clear (&r);
   mrt_state_dir_close (&d);
   return 0;

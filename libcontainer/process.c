@@ -277,7 +277,10 @@ child_main (struct mrt_launch *l)
   /* 2. */
   if (!l->no_new_keyring && join_session_keyring (l->id, &err) < 0)
     child_fail (l, -1, &err);
-  if (setsid () < 0 && errno != EPERM)
+  /* A foreground `run` with process.terminal and no console socket keeps
+   * the caller's session so the container can use the caller's tty. */
+  bool own_tty = proc->terminal && l->console_sock < 0;
+  if (!own_tty && setsid () < 0 && errno != EPERM)
     {
       mrt_error_sys (&err, "setsid");
       child_fail (l, -1, &err);

@@ -429,3 +429,65 @@ status_of() {
   [[ "$output" == *"console-socket"* ]]
   [ ! -e "$STATE_ROOT/$CTR_ID" ]
 }
+
+@test "process.cwd through /proc/self/fd/N never lands in a host directory (CVE-2024-21626)" {
+  touch "$BUNDLE/HOST-MARKER" "$STATE_ROOT/HOST-MARKER"
+  local n
+  for n in $(seq 3 12); do
+    update_config --arg c "/proc/self/fd/$n" '.process.cwd = $c'
+    set_args sh -c 'ls -a; echo "cwd=$(readlink /proc/self/cwd)"'
+    run --separate-stderr minirt run "$CTR_ID"
+    if [ "$status" -eq 0 ]; then
+      [[ "$output" != *HOST-MARKER* ]] || fail "fd $n: host directory reachable: $output"
+    else
+      [[ "$stderr" == *"process.cwd"* ]] || fail "fd $n: unexpected error: $stderr"
+    fi
+    [ ! -e "$STATE_ROOT/$CTR_ID" ]
+  done
+  # Even a host directory handed over on purpose is no valid cwd.
+  update_config '.process.cwd = "/proc/self/fd/3"'
+  run --separate-stderr minirt run --preserve-fds 1 "$CTR_ID" 3<"$BUNDLE"
+  [ "$status" -ne 0 ]
+  [[ "$stderr" == *"process.cwd"*"outside the container"* ]]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+}
+
+@test "--log: the log file's fd does not reach the container" {
+  set_args ls -l /proc/self/fd
+  run --separate-stderr "$MINIRT" --root "$STATE_ROOT" --log "$BUNDLE/log.json" --log-format json run "$CTR_ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" != *log.json* ]]
+  [[ "$output" != *"$BUNDLE"* ]]
+}
+
+@test "state is creating while create is at work (a createRuntime hook sleeps)" {
+  cat > "$BUNDLE/slow-hook" <<'HOOK'
+#!/bin/sh
+sleep 1
+HOOK
+  chmod 755 "$BUNDLE/slow-hook"
+  update_config --arg h "$BUNDLE/slow-hook" '.hooks.createRuntime = [{"path": $h}]'
+  set_args sleep 100
+  create_ctr "$CTR_ID" &
+  local cpid=$!
+  local seen=
+  for _ in $(seq 100); do
+    seen=$(minirt state "$CTR_ID" 2>/dev/null | jq -r .status) || true
+    [ "$seen" = creating ] && break
+    sleep 0.02
+  done
+  [ "$seen" = creating ]
+  wait "$cpid"
+  [ "$(status_of "$CTR_ID")" = created ]
+}
+
+@test "a failing createRuntime hook fails create, runs poststop and leaves nothing" {
+  update_config --arg m "$BUNDLE/poststop-ran" '.hooks.createRuntime = [{"path": "/bin/false"}]
+    | .hooks.poststop = [{"path": "/bin/sh", "args": ["sh", "-c", "cat > \($m)"]}]'
+  set_args sleep 100
+  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+  [ -s "$BUNDLE/poststop-ran" ]
+  jq -e --arg id "$CTR_ID" '.id == $id and .status == "stopped"' "$BUNDLE/poststop-ran"
+}
