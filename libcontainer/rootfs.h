@@ -4,7 +4,8 @@
 
 /* What the container's child process does to its own mount namespace and
  * to itself before execve.  Called by process.c, in this order:
- *   mrt_rootfs_prepare      propagation, rootfs bind, `mounts`, /dev, devices
+ *   mrt_rootfs_prepare      (in_userns: become uid/gid 0 of the namespace)
+ *                           propagation, rootfs bind, `mounts`, /dev, devices
  *   (createContainer hooks)
  *   mrt_rootfs_pivot        pivot_root (or MS_MOVE+chroot), read-only root,
  *                           linux.sysctl, readonly and masked paths (runc's
