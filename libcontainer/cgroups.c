@@ -36,7 +36,7 @@ mrt_cg_has_ctrl (const char *ctrls, const char *name)
   for (const char *p = ctrls; p && *p;)
     {
       const char *end = strchrnul (p, ',');
-      if ((size_t) (end - p) == len && strncmp (p, name, len) == 0)
+      if ((size_t)(end - p) == len && strncmp (p, name, len) == 0)
         return true;
       p = *end ? end + 1 : end;
     }
@@ -64,6 +64,10 @@ mrt_cg_write (const struct mrt_cgroup *cg, const char *dir, const char *file, co
   if (cg->fake)
     flags |= O_CREAT;
   cleanup_close int fd = open (path, flags, 0644);
+  if (fd < 0 && errno == ENOENT && cg->v2 && !cg->fake)
+    return mrt_error_make (err, 0,
+                           "%s: write %s: %s (is its controller enabled in the parent's cgroup.subtree_control?)",
+                           field, file, strerror (ENOENT));
   if (fd < 0)
     return mrt_error_sys (err, "%s: write %s", field, file);
   cleanup_free char *line = append ? xasprintf ("%s\n", value) : NULL;
@@ -142,8 +146,8 @@ mrt_cg_exists (const char *dir, const char *file)
 /* ---- detection --------------------------------------------------------- */
 
 static const char *const known_ctrls[] = {
-  "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids",
-  "net_cls", "net_prio", "hugetlb", "perf_event", "rdma", "misc",
+  "cpu",  "cpuacct", "cpuset",   "memory",  "devices",    "freezer", "blkio",
+  "pids", "net_cls", "net_prio", "hugetlb", "perf_event", "rdma",    "misc",
 };
 
 static bool
@@ -166,7 +170,7 @@ unescape_octal (char *s)
     {
       if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7')
         {
-          *w++ = (char) ((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+          *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
           r += 3;
         }
       else
@@ -240,8 +244,8 @@ layout_add (struct mrt_cg_layout *l, const struct mrt_cgroup_config *cfg, const 
         return;
       }
   l->m = xrealloc (l->m, (l->n_m + 1) * sizeof (*l->m));
-  l->m[l->n_m++] = (struct mrt_cg_mount){ .ctrls = xstrdup (ctrls), .mount = remap_mount (cfg, mnt),
-                                          .root = xstrdup (root) };
+  l->m[l->n_m++]
+      = (struct mrt_cg_mount){ .ctrls = xstrdup (ctrls), .mount = remap_mount (cfg, mnt), .root = xstrdup (root) };
 }
 
 static int
@@ -436,7 +440,8 @@ systemd_path (const struct mrt_cgroup_config *cfg, char **out, mrt_error_t *err)
   char *c1 = strchr (copy, ':');
   char *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
   if (c2 == NULL || strchr (c2 + 1, ':'))
-    return mrt_error_make (err, EINVAL, "linux.cgroupsPath: \"%s\": expected \"slice:prefix:name\" with the systemd cgroup driver", p);
+    return mrt_error_make (
+        err, EINVAL, "linux.cgroupsPath: \"%s\": expected \"slice:prefix:name\" with the systemd cgroup driver", p);
   *c1 = *c2 = '\0';
   const char *slice = *copy ? copy : "system.slice", *prefix = c1 + 1, *name = c2 + 1;
   if (*name == '\0')
@@ -752,8 +757,7 @@ apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool creating, mr
 }
 
 static int
-create_dirs (struct mrt_cgroup *cg, const struct mrt_cg_layout *l, const char *path, bool relative,
-             mrt_error_t *err)
+create_dirs (struct mrt_cgroup *cg, const struct mrt_cg_layout *l, const char *path, bool relative, mrt_error_t *err)
 {
   cg->v2 = l->v2;
   for (size_t i = 0; i < l->n_m; i++)
@@ -790,7 +794,7 @@ create_dirs (struct mrt_cgroup *cg, const struct mrt_cg_layout *l, const char *p
            * cannot write while we are in it); absolute: from the root. */
           cleanup_free char *from = NULL;
           if (relative)
-            from = xasprintf ("%s/%.*s", base, (int) strcspn (path, "/"), path);
+            from = xasprintf ("%s/%.*s", base, (int)strcspn (path, "/"), path);
           else
             from = xstrdup (m->mount);
           if (mrt_cg_v2_enable_controllers (cg, from, err) < 0)
@@ -862,12 +866,12 @@ mrt_cgroup_enter (struct mrt_cgroup *cg, pid_t pid, mrt_error_t *err)
       if (hybrid_unified (cg, &cg->h[i]))
         {
           mrt_error_t e = NULL;
-          if (mrt_cg_writef (cg, cg->h[i].path, "cgroup.procs", false, field, &e, "%d", (int) pid) < 0)
+          if (mrt_cg_writef (cg, cg->h[i].path, "cgroup.procs", false, field, &e, "%d", (int)pid) < 0)
             mrt_log_debug (cg->log, "%s (hybrid cgroup2 mount, ignored)", e->msg);
           mrt_error_free (&e);
           continue;
         }
-      if (mrt_cg_writef (cg, cg->h[i].path, "cgroup.procs", false, field, err, "%d", (int) pid) < 0)
+      if (mrt_cg_writef (cg, cg->h[i].path, "cgroup.procs", false, field, err, "%d", (int)pid) < 0)
         return -1;
     }
   return 0;
@@ -890,7 +894,7 @@ collect_pids (const char *dir, pid_t **pids, size_t *n, mrt_error_t *err)
       if (end == p)
         break;
       *pids = xrealloc (*pids, (*n + 1) * sizeof (**pids));
-      (*pids)[(*n)++] = (pid_t) v;
+      (*pids)[(*n)++] = (pid_t)v;
       p = end;
       while (*p == '\n')
         p++;
@@ -987,7 +991,7 @@ mrt_cgroup_kill_all (struct mrt_cgroup *cg, int signal, mrt_error_t *err)
   int ret = mrt_cgroup_pids (cg, &pids, &n, err);
   for (size_t i = 0; ret == 0 && i < n; i++)
     if (kill (pids[i], signal) < 0 && errno != ESRCH)
-      ret = mrt_error_sys (err, "kill pid %d", (int) pids[i]);
+      ret = mrt_error_sys (err, "kill pid %d", (int)pids[i]);
   if (can_freeze)
     {
       mrt_error_t e = NULL;
@@ -1028,7 +1032,7 @@ put_escaped (FILE *f, const char *s)
       fputs ("%2D", f);
       return;
     }
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
     if (*p <= 0x20 || *p == '%' || *p >= 0x7f)
       fprintf (f, "%%%02X", *p);
     else
@@ -1049,7 +1053,7 @@ get_escaped (char **cursor)
       unsigned v;
       if (*r == '%' && sscanf (r + 1, "%2x", &v) == 1)
         {
-          *w++ = (char) v;
+          *w++ = (char)v;
           r += 2;
         }
       else
@@ -1143,8 +1147,8 @@ static const struct
   int64_t major, minor;
   const char *access;
 } default_devices[] = {
-  { 'c', -1, -1, "m" }, { 'b', -1, -1, "m" },   { 'c', 1, 3, "rwm" },  { 'c', 1, 8, "rwm" },
-  { 'c', 1, 7, "rwm" }, { 'c', 5, 0, "rwm" },   { 'c', 1, 5, "rwm" },  { 'c', 1, 9, "rwm" },
+  { 'c', -1, -1, "m" },    { 'b', -1, -1, "m" }, { 'c', 1, 3, "rwm" },    { 'c', 1, 8, "rwm" },
+  { 'c', 1, 7, "rwm" },    { 'c', 5, 0, "rwm" }, { 'c', 1, 5, "rwm" },    { 'c', 1, 9, "rwm" },
   { 'c', 136, -1, "rwm" }, { 'c', 5, 2, "rwm" }, { 'c', 10, 200, "rwm" },
 };
 
@@ -1163,17 +1167,17 @@ mrt_cg_device_rules (const struct mrt_cgroup *cg, const struct mrt_resources *re
       if (d->type == 'p')
         continue; /* fifos are not device-controlled */
       r[k++] = (struct mrt_device_cgroup_rule){ .allow = true,
-                                                 .type = d->type == 'b' ? 'b' : 'c',
-                                                 .major = { true, d->major },
-                                                 .minor = { true, d->minor },
-                                                 .access = (char *) "rwm" };
+                                                .type = d->type == 'b' ? 'b' : 'c',
+                                                .major = { true, d->major },
+                                                .minor = { true, d->minor },
+                                                .access = (char *)"rwm" };
     }
   for (size_t i = 0; i < ARRAY_SIZE (default_devices); i++)
     r[k++] = (struct mrt_device_cgroup_rule){ .allow = true,
-                                               .type = default_devices[i].type,
-                                               .major = { default_devices[i].major >= 0, default_devices[i].major },
-                                               .minor = { default_devices[i].minor >= 0, default_devices[i].minor },
-                                               .access = (char *) default_devices[i].access };
+                                              .type = default_devices[i].type,
+                                              .major = { default_devices[i].major >= 0, default_devices[i].major },
+                                              .minor = { default_devices[i].minor >= 0, default_devices[i].minor },
+                                              .access = (char *)default_devices[i].access };
   *n = k;
   return r;
 }

@@ -22,17 +22,17 @@ struct mrt_cgroup;
 struct mrt_cgroup_config
 {
   const char *id;
-  const char *cgroups_path;               /* linux.cgroupsPath, may be NULL/"" */
-  enum mrt_cgroup_manager manager;        /* DISABLED: every call is a no-op */
+  const char *cgroups_path;        /* linux.cgroupsPath, may be NULL/"" */
+  enum mrt_cgroup_manager manager; /* DISABLED: every call is a no-op */
   /* For tests on a fake tree; NULL means the real ones. */
-  const char *sysfs_root;                 /* default "/sys/fs/cgroup" */
-  const char *proc_self_cgroup;           /* default "/proc/self/cgroup" */
-  const char *proc_self_mountinfo;        /* default "/proc/self/mountinfo" */
+  const char *sysfs_root;          /* default "/sys/fs/cgroup" */
+  const char *proc_self_cgroup;    /* default "/proc/self/cgroup" */
+  const char *proc_self_mountinfo; /* default "/proc/self/mountinfo" */
   /* linux.devices: each one is allowed in the device controller on top of
    * linux.resources.devices and the default devices, as runc does. */
   const struct mrt_device *devices;
   size_t n_devices;
-  const struct mrt_log *log;              /* debug notes; may be NULL */
+  const struct mrt_log *log; /* debug notes; may be NULL */
   /* Test hook: "/run/systemd/system" when NULL. */
   const char *systemd_run_dir;
 };
@@ -52,8 +52,8 @@ struct mrt_cgroup_stats
 /* Create the cgroup and apply `res` (may be NULL).  On failure nothing is
  * left behind.  Errors name the field and the file:
  * "linux.resources.memory.limit: write memory.limit_in_bytes: Device or resource busy". */
-int mrt_cgroup_create (const struct mrt_cgroup_config *cfg, const struct mrt_resources *res,
-                       struct mrt_cgroup **out, mrt_error_t *err);
+int mrt_cgroup_create (const struct mrt_cgroup_config *cfg, const struct mrt_resources *res, struct mrt_cgroup **out,
+                       mrt_error_t *err);
 /* Move `pid` into the cgroup (every hierarchy on v1). */
 int mrt_cgroup_enter (struct mrt_cgroup *cg, pid_t pid, mrt_error_t *err);
 /* Apply new resources (`update`); only the fields set in `res` change.

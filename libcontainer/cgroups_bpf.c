@@ -34,7 +34,7 @@
 static int
 sys_bpf (int cmd, union bpf_attr *attr)
 {
-  return (int) syscall (SYS_bpf, cmd, attr, sizeof (*attr));
+  return (int)syscall (SYS_bpf, cmd, attr, sizeof (*attr));
 }
 
 struct prog
@@ -75,8 +75,8 @@ emit_rule (struct prog *p, const struct mrt_device_cgroup_rule *r)
   char type = r->type ? r->type : 'a';
   int32_t acc = access_bits (r->access);
   if (type != 'a')
-    jumps[n_jumps++] = emit (p, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_2, 0, 0,
-                             type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+    jumps[n_jumps++]
+        = emit (p, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_2, 0, 0, type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
   if (acc != ALL_ACCESS)
     {
       emit (p, BPF_ALU | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_3, 0, 0);
@@ -87,14 +87,14 @@ emit_rule (struct prog *p, const struct mrt_device_cgroup_rule *r)
         jumps[n_jumps++] = emit (p, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_1, 0, 0, 0);
     }
   if (type != 'a' && r->major.set && r->major.value >= 0)
-    jumps[n_jumps++] = emit (p, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0, 0, (int32_t) r->major.value);
+    jumps[n_jumps++] = emit (p, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_4, 0, 0, (int32_t)r->major.value);
   if (type != 'a' && r->minor.set && r->minor.value >= 0)
-    jumps[n_jumps++] = emit (p, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, 0, (int32_t) r->minor.value);
+    jumps[n_jumps++] = emit (p, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_5, 0, 0, (int32_t)r->minor.value);
   emit (p, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, r->allow ? 1 : 0);
   emit (p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
   /* Every failed test lands on the first instruction of the next block. */
   for (size_t i = 0; i < n_jumps; i++)
-    p->insns[jumps[i]].off = (int16_t) (p->n - jumps[i] - 1);
+    p->insns[jumps[i]].off = (int16_t)(p->n - jumps[i] - 1);
   return n_jumps == 0;
 }
 
@@ -127,9 +127,9 @@ mrt_bpf_load (const struct bpf_insn *insns, size_t n, mrt_error_t *err)
   union bpf_attr attr;
   memset (&attr, 0, sizeof (attr));
   attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-  attr.insns = (uint64_t) (uintptr_t) insns;
-  attr.insn_cnt = (uint32_t) n;
-  attr.license = (uint64_t) (uintptr_t) license;
+  attr.insns = (uint64_t)(uintptr_t)insns;
+  attr.insn_cnt = (uint32_t)n;
+  attr.license = (uint64_t)(uintptr_t)license;
   int fd = sys_bpf (BPF_PROG_LOAD, &attr);
   if (fd >= 0)
     return fd;
@@ -138,7 +138,7 @@ mrt_bpf_load (const struct bpf_insn *insns, size_t n, mrt_error_t *err)
     return mrt_error_make (err, saved, "bpf: load the device program");
   /* Ask again with the verifier's log, to say why. */
   char log[4096] = "";
-  attr.log_buf = (uint64_t) (uintptr_t) log;
+  attr.log_buf = (uint64_t)(uintptr_t)log;
   attr.log_size = sizeof (log);
   attr.log_level = 1;
   fd = sys_bpf (BPF_PROG_LOAD, &attr);
@@ -159,7 +159,7 @@ query (int cgfd, uint32_t *ids, uint32_t *n)
   memset (&attr, 0, sizeof (attr));
   attr.query.target_fd = cgfd;
   attr.query.attach_type = BPF_CGROUP_DEVICE;
-  attr.query.prog_ids = (uint64_t) (uintptr_t) ids;
+  attr.query.prog_ids = (uint64_t)(uintptr_t)ids;
   attr.query.prog_cnt = *n;
   if (sys_bpf (BPF_PROG_QUERY, &attr) < 0)
     return -1;

@@ -99,7 +99,7 @@ int mrt_cg_swap_v2 (int64_t swap, int64_t limit, int64_t *out, mrt_error_t *err)
  * allow rule per linux.devices entry, then runc's default allowed devices.
  * Later rules win.  Caller frees the array (not the access strings). */
 struct mrt_device_cgroup_rule *mrt_cg_device_rules (const struct mrt_cgroup *cg, const struct mrt_resources *res,
-                                                   size_t *n);
+                                                    size_t *n);
 
 /* BPF device filter (cgroup v2). */
 struct bpf_insn;

@@ -24,10 +24,14 @@ need (struct mrt_cgroup *cg, const char *ctrl, const char *field, mrt_error_t *e
   return h ? h->path : NULL;
 }
 
+/* Write or return -1 (the error names the field and the file); WA appends
+ * one entry to a multi-entry file. */
+/* clang-format off */
 #define W(file, field, ...) \
   do { if (mrt_cg_writef (cg, dir, file, false, field, err, __VA_ARGS__) < 0) return -1; } while (0)
 #define WA(file, field, ...) \
   do { if (mrt_cg_writef (cg, dir, file, true, field, err, __VA_ARGS__) < 0) return -1; } while (0)
+/* clang-format on */
 
 /* ---- memory ---------------------------------------------------------------- */
 
@@ -48,7 +52,7 @@ memory_and_swap (struct mrt_cgroup *cg, const char *dir, const struct mrt_memory
       cleanup_free char *s = mrt_cg_read (dir, "memory.limit_in_bytes");
       if (s)
         cur = strtoull (s, NULL, 10);
-      if (swap == -1 || cur < (uint64_t) swap)
+      if (swap == -1 || cur < (uint64_t)swap)
         {
           W ("memory.memsw.limit_in_bytes", F "memory.swap", "%" PRId64, swap);
           W ("memory.limit_in_bytes", F "memory.limit", "%" PRId64, limit);
@@ -84,7 +88,7 @@ apply_memory (struct mrt_cgroup *cg, const struct mrt_memory *m, bool creating, 
       /* runc: a limit below what is in use now is refused, not enforced. */
       cleanup_free char *s = mrt_cg_read (dir, "memory.usage_in_bytes");
       uint64_t usage = s ? strtoull (s, NULL, 10) : 0;
-      if (usage > (uint64_t) m->limit.value)
+      if (usage > (uint64_t)m->limit.value)
         return mrt_error_make (err, EBUSY, F "memory.limit: %" PRId64 " is below the current usage %" PRIu64,
                                m->limit.value, usage);
     }
@@ -249,13 +253,17 @@ apply_blkio (struct mrt_cgroup *cg, const struct mrt_block_io *b, mrt_error_t *e
             d->leaf_weight.value);
     }
   if (throttle (cg, dir, "blkio.throttle.read_bps_device", "throttleReadBpsDevice", b->throttle_read_bps_device,
-                b->n_throttle_read_bps_device, err) < 0
+                b->n_throttle_read_bps_device, err)
+          < 0
       || throttle (cg, dir, "blkio.throttle.write_bps_device", "throttleWriteBpsDevice", b->throttle_write_bps_device,
-                   b->n_throttle_write_bps_device, err) < 0
+                   b->n_throttle_write_bps_device, err)
+             < 0
       || throttle (cg, dir, "blkio.throttle.read_iops_device", "throttleReadIOPSDevice", b->throttle_read_iops_device,
-                   b->n_throttle_read_iops_device, err) < 0
+                   b->n_throttle_read_iops_device, err)
+             < 0
       || throttle (cg, dir, "blkio.throttle.write_iops_device", "throttleWriteIOPSDevice",
-                   b->throttle_write_iops_device, b->n_throttle_write_iops_device, err) < 0)
+                   b->throttle_write_iops_device, b->n_throttle_write_iops_device, err)
+             < 0)
     return -1;
   return 0;
 }
@@ -374,8 +382,8 @@ mrt_cg_v1_apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool cr
 {
   if (res->n_unified)
     return mrt_error_make (err, EINVAL, F "unified: cannot apply unified resources on cgroup v1");
-  if (apply_memory (cg, res->memory, creating, err) < 0 || apply_cpu (cg, res->cpu, err) < 0 || apply_pids (cg, res, err) < 0
-      || apply_blkio (cg, res->block_io, err) < 0 || apply_hugetlb (cg, res, err) < 0
+  if (apply_memory (cg, res->memory, creating, err) < 0 || apply_cpu (cg, res->cpu, err) < 0
+      || apply_pids (cg, res, err) < 0 || apply_blkio (cg, res->block_io, err) < 0 || apply_hugetlb (cg, res, err) < 0
       || apply_network (cg, res->network, err) < 0 || apply_rdma (cg, res, err) < 0
       || apply_devices (cg, res, creating, err) < 0)
     return -1;
@@ -443,7 +451,7 @@ read_u64 (const char *dir, const char *file)
 int
 mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t *err)
 {
-  (void) err;
+  (void)err;
   struct mrt_cg_hier *h;
   if ((h = mrt_cg_find (cg, "cpuacct")))
     {

@@ -14,10 +14,14 @@
 
 #define F "linux.resources."
 
+/* Write or return -1 (the error names the field and the file); WA appends
+ * one entry to a multi-entry file. */
+/* clang-format off */
 #define W(file, field, ...) \
   do { if (mrt_cg_writef (cg, dir, file, false, field, err, __VA_ARGS__) < 0) return -1; } while (0)
 #define WA(file, field, ...) \
   do { if (mrt_cg_writef (cg, dir, file, true, field, err, __VA_ARGS__) < 0) return -1; } while (0)
+/* clang-format on */
 
 /* ---- conversions (runc 1.1) -------------------------------------------------- */
 
@@ -63,8 +67,8 @@ mrt_cg_swap_v2 (int64_t swap, int64_t limit, int64_t *out, mrt_error_t *err)
   if (limit == 0 || limit == -1)
     return mrt_error_make (err, EINVAL, F "memory.swap: unable to set a swap limit without a memory limit");
   if (swap < limit)
-    return mrt_error_make (err, EINVAL, F "memory.swap: memory+swap limit %" PRId64 " is below the memory limit %" PRId64,
-                           swap, limit);
+    return mrt_error_make (
+        err, EINVAL, F "memory.swap: memory+swap limit %" PRId64 " is below the memory limit %" PRId64, swap, limit);
   *out = swap - limit;
   return 0;
 }
@@ -87,7 +91,7 @@ fmt_max (char *buf, size_t size, int64_t v)
 int
 mrt_cg_v2_enable_controllers (struct mrt_cgroup *cg, const char *from, mrt_error_t *err)
 {
-  (void) err;
+  (void)err;
   const char *leaf = cg->h[0].path;
   size_t flen = strlen (from);
   if (strncmp (leaf, from, flen) != 0 || (leaf[flen] != '/' && leaf[flen] != '\0'))
@@ -141,7 +145,7 @@ apply_memory (struct mrt_cgroup *cg, const char *dir, const struct mrt_memory *m
     {
       cleanup_free char *s = mrt_cg_read (dir, "memory.current");
       uint64_t usage = s ? strtoull (s, NULL, 10) : 0;
-      if (usage > (uint64_t) limit)
+      if (usage > (uint64_t)limit)
         return mrt_error_make (err, EBUSY, F "memory.limit: %" PRId64 " is below the current usage %" PRIu64, limit,
                                usage);
     }
@@ -266,13 +270,17 @@ apply_io (struct mrt_cgroup *cg, const char *dir, const struct mrt_block_io *b, 
             mrt_cg_blkio_to_io_weight (d->weight.value));
     }
   if (io_lines (cg, dir, "rbps", "throttleReadBpsDevice", b->throttle_read_bps_device, b->n_throttle_read_bps_device,
-                err) < 0
+                err)
+          < 0
       || io_lines (cg, dir, "wbps", "throttleWriteBpsDevice", b->throttle_write_bps_device,
-                   b->n_throttle_write_bps_device, err) < 0
+                   b->n_throttle_write_bps_device, err)
+             < 0
       || io_lines (cg, dir, "riops", "throttleReadIOPSDevice", b->throttle_read_iops_device,
-                   b->n_throttle_read_iops_device, err) < 0
+                   b->n_throttle_read_iops_device, err)
+             < 0
       || io_lines (cg, dir, "wiops", "throttleWriteIOPSDevice", b->throttle_write_iops_device,
-                   b->n_throttle_write_iops_device, err) < 0)
+                   b->n_throttle_write_iops_device, err)
+             < 0)
     return -1;
   return 0;
 }
@@ -347,7 +355,7 @@ mrt_cg_v2_apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool cr
 int
 mrt_cg_v2_is_frozen (struct mrt_cgroup *cg, bool *frozen, mrt_error_t *err)
 {
-  (void) err;
+  (void)err;
   const char *dir = cg->h[0].path;
   uint64_t v = 0;
   if (mrt_cg_read_keyed (dir, "cgroup.events", "frozen", &v) == 0)
@@ -405,7 +413,7 @@ read_u64_or (const char *dir, const char *file, uint64_t if_max)
 int
 mrt_cg_v2_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t *err)
 {
-  (void) err;
+  (void)err;
   const char *dir = cg->h[0].path;
   uint64_t v;
   if (mrt_cg_read_keyed (dir, "cpu.stat", "usage_usec", &v) == 0)

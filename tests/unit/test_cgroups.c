@@ -62,22 +62,22 @@ exists (const char *rel)
   return access (path, F_OK) == 0;
 }
 
-#define expect_file(rel, want)                                              \
-  do                                                                        \
-    {                                                                       \
-      cleanup_free char *_got = get (rel);                                  \
-      cr_assert_not_null (_got, "%s missing", rel);                         \
-      cr_expect_str_eq (_got, want, "%s: got \"%s\", want \"%s\"", rel, _got, want); \
-    }                                                                       \
+#define expect_file(rel, want)                                                                                         \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      cleanup_free char *_got = get (rel);                                                                             \
+      cr_assert_not_null (_got, "%s missing", rel);                                                                    \
+      cr_expect_str_eq (_got, want, "%s: got \"%s\", want \"%s\"", rel, _got, want);                                   \
+    }                                                                                                                  \
   while (0)
 
-#define expect_contains(rel, want)                                          \
-  do                                                                        \
-    {                                                                       \
-      cleanup_free char *_got = get (rel);                                  \
-      cr_assert_not_null (_got, "%s missing", rel);                         \
-      cr_expect (strstr (_got, want) != NULL, "%s: \"%s\" lacks \"%s\"", rel, _got, want); \
-    }                                                                       \
+#define expect_contains(rel, want)                                                                                     \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      cleanup_free char *_got = get (rel);                                                                             \
+      cr_assert_not_null (_got, "%s missing", rel);                                                                    \
+      cr_expect (strstr (_got, want) != NULL, "%s: \"%s\" lacks \"%s\"", rel, _got, want);                             \
+    }                                                                                                                  \
   while (0)
 
 static void
@@ -103,8 +103,8 @@ rm_rf (const char *path)
   rmdir (path);
 }
 
-static const char *const v1_ctrls[] = { "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer",
-                                        "blkio", "pids", "net_cls,net_prio", "hugetlb", "rdma" };
+static const char *const v1_ctrls[] = { "cpu",   "cpuacct", "cpuset",           "memory",  "devices", "freezer",
+                                        "blkio", "pids",    "net_cls,net_prio", "hugetlb", "rdma" };
 
 /* A hybrid v1 tree like this machine's: memory nested, the rest at "/". */
 static void
@@ -126,7 +126,8 @@ fake_v1 (void)
       pc = n;
     }
   char *n = xasprintf ("%s50 31 0:50 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n"
-                       "51 23 0:51 / /proc rw - proc proc rw\n", mi);
+                       "51 23 0:51 / /proc rw - proc proc rw\n",
+                       mi);
   free (mi);
   mi = n;
   n = xasprintf ("%s0::/\n", pc);
@@ -161,8 +162,12 @@ config (const char *id, const char *path)
   snprintf (mi, sizeof (mi), "%s/mountinfo", tmp);
   snprintf (pc, sizeof (pc), "%s/cgroup", tmp);
   snprintf (sd, sizeof (sd), "%s/no-systemd", tmp);
-  return (struct mrt_cgroup_config){ .id = id, .cgroups_path = path, .sysfs_root = sys, .proc_self_cgroup = pc,
-                                     .proc_self_mountinfo = mi, .systemd_run_dir = sd };
+  return (struct mrt_cgroup_config){ .id = id,
+                                     .cgroups_path = path,
+                                     .sysfs_root = sys,
+                                     .proc_self_cgroup = pc,
+                                     .proc_self_mountinfo = mi,
+                                     .systemd_run_dir = sd };
 }
 
 static void
@@ -344,30 +349,51 @@ Test (cgroups_fake, v1_every_resource_to_its_file)
 {
   fake_v1 ();
   put ("sys/blkio/blkio.weight", "500\n");
-  struct mrt_memory mem = { .limit = { true, 256 << 20 }, .reservation = { true, 128 << 20 },
-                            .swap = { true, 512 << 20 }, .swappiness = { true, 10 },
-                            .disable_oom_killer = { true, true }, .kernel_tcp = { true, 1 << 20 },
+  struct mrt_memory mem = { .limit = { true, 256 << 20 },
+                            .reservation = { true, 128 << 20 },
+                            .swap = { true, 512 << 20 },
+                            .swappiness = { true, 10 },
+                            .disable_oom_killer = { true, true },
+                            .kernel_tcp = { true, 1 << 20 },
                             .kernel = { true, 1 << 20 } };
-  struct mrt_cpu cpu = { .shares = { true, 512 }, .quota = { true, 50000 }, .period = { true, 100000 },
-                         .burst = { true, 1000 }, .realtime_runtime = { true, 950 }, .realtime_period = { true, 1000 },
-                         .cpus = (char *) "0-1", .mems = (char *) "0", .idle = { true, 0 } };
+  struct mrt_cpu cpu = { .shares = { true, 512 },
+                         .quota = { true, 50000 },
+                         .period = { true, 100000 },
+                         .burst = { true, 1000 },
+                         .realtime_runtime = { true, 950 },
+                         .realtime_period = { true, 1000 },
+                         .cpus = (char *)"0-1",
+                         .mems = (char *)"0",
+                         .idle = { true, 0 } };
   struct mrt_weight_device wd[] = { { 8, 0, { true, 300 }, { true, 200 } } };
   struct mrt_throttle_device rbps[] = { { 8, 0, 1048576 }, { 8, 16, 2097152 } };
   struct mrt_throttle_device wiops[] = { { 8, 0, 100 } };
-  struct mrt_block_io bio = { .weight = { true, 700 }, .leaf_weight = { true, 600 }, .weight_device = wd,
-                              .n_weight_device = 1, .throttle_read_bps_device = rbps,
-                              .n_throttle_read_bps_device = 2, .throttle_write_iops_device = wiops,
+  struct mrt_block_io bio = { .weight = { true, 700 },
+                              .leaf_weight = { true, 600 },
+                              .weight_device = wd,
+                              .n_weight_device = 1,
+                              .throttle_read_bps_device = rbps,
+                              .n_throttle_read_bps_device = 2,
+                              .throttle_write_iops_device = wiops,
                               .n_throttle_write_iops_device = 1 };
-  struct mrt_hugepage_limit hp[] = { { (char *) "2MB", 4194304 } };
-  struct mrt_net_priority prio[] = { { (char *) "eth0", 5 } };
+  struct mrt_hugepage_limit hp[] = { { (char *)"2MB", 4194304 } };
+  struct mrt_net_priority prio[] = { { (char *)"eth0", 5 } };
   struct mrt_network net = { .class_id = { true, 0x100001 }, .priorities = prio, .n_priorities = 1 };
-  struct mrt_rdma rdma[] = { { (char *) "mlx5_1", { true, 3 }, { false, 0 } } };
-  struct mrt_device_cgroup_rule devs[] = { { .allow = false, .access = (char *) "rwm" },
-                                           { .allow = true, .type = 'c', .major = { true, 10 },
-                                             .minor = { true, 229 }, .access = (char *) "rw" } };
-  struct mrt_resources res = { .memory = &mem, .cpu = &cpu, .block_io = &bio, .hugepage_limits = hp,
-                               .n_hugepage_limits = 1, .network = &net, .pids_limit = { true, 42 }, .rdma = rdma,
-                               .n_rdma = 1, .devices = devs, .n_devices = 2 };
+  struct mrt_rdma rdma[] = { { (char *)"mlx5_1", { true, 3 }, { false, 0 } } };
+  struct mrt_device_cgroup_rule devs[]
+      = { { .allow = false, .access = (char *)"rwm" },
+          { .allow = true, .type = 'c', .major = { true, 10 }, .minor = { true, 229 }, .access = (char *)"rw" } };
+  struct mrt_resources res = { .memory = &mem,
+                               .cpu = &cpu,
+                               .block_io = &bio,
+                               .hugepage_limits = hp,
+                               .n_hugepage_limits = 1,
+                               .network = &net,
+                               .pids_limit = { true, 42 },
+                               .rdma = rdma,
+                               .n_rdma = 1,
+                               .devices = devs,
+                               .n_devices = 2 };
   struct mrt_cgroup_config cfg = config ("c", "minirt-test/r");
   struct mrt_cgroup *cg = must_create (&cfg, &res);
 #define M "sys/memory/process_api/abc/minirt-test/r/"
@@ -412,8 +438,8 @@ Test (cgroups_fake, v1_every_resource_to_its_file)
 Test (cgroups_fake, v1_linux_devices_are_allowed)
 {
   fake_v1 ();
-  struct mrt_device devs[] = { { .type = 'c', .path = (char *) "/dev/fuse", .major = 10, .minor = 229 },
-                               { .type = 'p', .path = (char *) "/dev/fifo" } };
+  struct mrt_device devs[] = { { .type = 'c', .path = (char *)"/dev/fuse", .major = 10, .minor = 229 },
+                               { .type = 'p', .path = (char *)"/dev/fifo" } };
   struct mrt_cgroup_config cfg = config ("c", "minirt-test/ld");
   cfg.devices = devs;
   cfg.n_devices = 2;
@@ -427,7 +453,7 @@ Test (cgroups_fake, v1_linux_devices_are_allowed)
 Test (cgroups_fake, v1_unified_refused_and_nothing_left)
 {
   fake_v1 ();
-  struct mrt_kv kv[] = { { (char *) "memory.high", (char *) "1000000" } };
+  struct mrt_kv kv[] = { { (char *)"memory.high", (char *)"1000000" } };
   struct mrt_resources res = { .unified = kv, .n_unified = 1 };
   struct mrt_cgroup_config cfg = config ("c", "minirt-test/u");
   struct mrt_cgroup *cg = NULL;
@@ -606,22 +632,41 @@ Test (cgroups_fake, v2_every_resource_to_its_file)
   /* minirt-test exists (with controllers): only it gets subtree_control. */
   put ("sys/user.slice/me/minirt-test/cgroup.controllers", "cpu memory pids io\n");
   put ("sys/user.slice/me/minirt-test/cgroup.subtree_control", "memory\n");
-  struct mrt_memory mem = { .limit = { true, 256 << 20 }, .reservation = { true, 128 << 20 },
-                            .swap = { true, 384 << 20 }, .kernel = { true, 1 }, .swappiness = { true, 5 } };
-  struct mrt_cpu cpu = { .shares = { true, 1024 }, .quota = { true, 50000 }, .period = { true, 200000 },
-                         .burst = { true, 10 }, .cpus = (char *) "1", .mems = (char *) "0", .idle = { true, 1 } };
+  struct mrt_memory mem = { .limit = { true, 256 << 20 },
+                            .reservation = { true, 128 << 20 },
+                            .swap = { true, 384 << 20 },
+                            .kernel = { true, 1 },
+                            .swappiness = { true, 5 } };
+  struct mrt_cpu cpu = { .shares = { true, 1024 },
+                         .quota = { true, 50000 },
+                         .period = { true, 200000 },
+                         .burst = { true, 10 },
+                         .cpus = (char *)"1",
+                         .mems = (char *)"0",
+                         .idle = { true, 1 } };
   struct mrt_weight_device wd[] = { { 8, 0, { true, 100 }, { false, 0 } } };
   struct mrt_throttle_device rbps[] = { { 8, 0, 1048576 } };
   struct mrt_throttle_device wiops[] = { { 8, 16, 100 } };
-  struct mrt_block_io bio = { .weight = { true, 500 }, .weight_device = wd, .n_weight_device = 1,
-                              .throttle_read_bps_device = rbps, .n_throttle_read_bps_device = 1,
-                              .throttle_write_iops_device = wiops, .n_throttle_write_iops_device = 1 };
-  struct mrt_hugepage_limit hp[] = { { (char *) "1GB", 0 } };
-  struct mrt_rdma rdma[] = { { (char *) "mlx4", { true, 1 }, { true, 2 } } };
-  struct mrt_kv kv[] = { { (char *) "memory.high", (char *) "200000000" }, { (char *) "cpu.weight", (char *) "77" } };
-  struct mrt_resources res = { .memory = &mem, .cpu = &cpu, .block_io = &bio, .hugepage_limits = hp,
-                               .n_hugepage_limits = 1, .pids_limit = { true, -1 }, .rdma = rdma, .n_rdma = 1,
-                               .unified = kv, .n_unified = 2 };
+  struct mrt_block_io bio = { .weight = { true, 500 },
+                              .weight_device = wd,
+                              .n_weight_device = 1,
+                              .throttle_read_bps_device = rbps,
+                              .n_throttle_read_bps_device = 1,
+                              .throttle_write_iops_device = wiops,
+                              .n_throttle_write_iops_device = 1 };
+  struct mrt_hugepage_limit hp[] = { { (char *)"1GB", 0 } };
+  struct mrt_rdma rdma[] = { { (char *)"mlx4", { true, 1 }, { true, 2 } } };
+  struct mrt_kv kv[] = { { (char *)"memory.high", (char *)"200000000" }, { (char *)"cpu.weight", (char *)"77" } };
+  struct mrt_resources res = { .memory = &mem,
+                               .cpu = &cpu,
+                               .block_io = &bio,
+                               .hugepage_limits = hp,
+                               .n_hugepage_limits = 1,
+                               .pids_limit = { true, -1 },
+                               .rdma = rdma,
+                               .n_rdma = 1,
+                               .unified = kv,
+                               .n_unified = 2 };
   struct mrt_cgroup_config cfg = config ("c", "minirt-test/v");
   struct mrt_cgroup *cg = must_create (&cfg, &res);
   cr_expect (mrt_cgroup_is_v2 (cg));
@@ -637,7 +682,8 @@ Test (cgroups_fake, v2_every_resource_to_its_file)
   expect_file (V "cpuset.mems", "0");
   /* The weight (truncating write) then the per-device line (appended):
    * a fake file shows both run together. */
-  expect_file (V "io.weight", "4950" "8:0 910\n");
+  expect_file (V "io.weight", "4950"
+                              "8:0 910\n");
   expect_file (V "io.max", "8:0 rbps=1048576\n8:16 wiops=100\n");
   expect_file (V "pids.max", "max");
   expect_file (V "hugetlb.1GB.max", "0");
@@ -707,7 +753,8 @@ Test (cgroups_fake, v2_weight_pids_zero_partial_cpu_update)
   /* freeze on v2 writes cgroup.freeze */
   cr_assert_eq (mrt_cgroup_freeze (cg, true, &err), 0);
   expect_file (W2 "cgroup.freeze", "1");
-  put (W2 "cpu.stat", "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 7\nnr_throttled 2\nthrottled_usec 30\n");
+  put (W2 "cpu.stat",
+       "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 7\nnr_throttled 2\nthrottled_usec 30\n");
   put (W2 "memory.swap.current", "100\n");
   put (W2 "memory.swap.max", "max\n");
   put (W2 "memory.current", "4096\n");
@@ -765,8 +812,8 @@ Test (cgroups_bpf, empty_list_denies_everything)
 
 Test (cgroups_bpf, full_rule_shape_and_jumps)
 {
-  struct mrt_device_cgroup_rule r[] = { { .allow = true, .type = 'c', .major = { true, 1 }, .minor = { true, 3 },
-                                          .access = (char *) "rw" } };
+  struct mrt_device_cgroup_rule r[]
+      = { { .allow = true, .type = 'c', .major = { true, 1 }, .minor = { true, 3 }, .access = (char *)"rw" } };
   size_t n;
   cleanup_free struct bpf_insn *p = program (r, 1, &n);
   /* prologue 6 + type 1 + access 3 + major 1 + minor 1 + verdict 2 + default 2 */
@@ -788,15 +835,15 @@ Test (cgroups_bpf, catch_all_stops_generation)
   /* deny all, then allow c 1:3: the last rule is tested first, the deny
    * all ends the program (no unreachable default, or the verifier would
    * refuse it). */
-  struct mrt_device_cgroup_rule r[] = { { .allow = false, .access = (char *) "rwm" },
+  struct mrt_device_cgroup_rule r[] = { { .allow = false, .access = (char *)"rwm" },
                                         { .allow = true, .type = 'c', .major = { true, 1 }, .minor = { true, 3 } } };
   size_t n;
   cleanup_free struct bpf_insn *p = program (r, 2, &n);
   cr_expect_eq (n, 6 + 5 + 2);
   cr_expect_eq (p[n - 2].imm, 0);
   /* Rules before an allow-all are dead. */
-  struct mrt_device_cgroup_rule r2[] = { { .allow = true, .type = 'b', .major = { true, 8 } },
-                                         { .allow = true, .type = 'a' } };
+  struct mrt_device_cgroup_rule r2[]
+      = { { .allow = true, .type = 'b', .major = { true, 8 } }, { .allow = true, .type = 'a' } };
   cleanup_free struct bpf_insn *p2 = program (r2, 2, &n);
   cr_expect_eq (n, 8);
   cr_expect_eq (p2[6].imm, 1);
@@ -805,11 +852,10 @@ Test (cgroups_bpf, catch_all_stops_generation)
 Test (cgroups_bpf, default_rule_list_loads)
 {
   struct mrt_cgroup cg = { 0 };
-  struct mrt_device_cgroup_rule spec[] = { { .allow = false, .access = (char *) "rwm" },
-                                           { .allow = false, .type = 'c', .major = { true, 5 },
-                                             .access = (char *) "w" },
-                                           { .allow = true, .type = 'b', .minor = { true, 0 },
-                                             .access = (char *) "m" } };
+  struct mrt_device_cgroup_rule spec[]
+      = { { .allow = false, .access = (char *)"rwm" },
+          { .allow = false, .type = 'c', .major = { true, 5 }, .access = (char *)"w" },
+          { .allow = true, .type = 'b', .minor = { true, 0 }, .access = (char *)"m" } };
   struct mrt_resources res = { .devices = spec, .n_devices = 3 };
   size_t n_rules;
   cleanup_free struct mrt_device_cgroup_rule *rules = mrt_cg_device_rules (&cg, &res, &n_rules);
@@ -997,8 +1043,8 @@ Test (cgroups_real, v1_lifecycle_with_a_real_process)
   cr_expect (null_ok, "child runs again after thaw");
 
   /* update: a new pids limit and device rules that allow /dev/kmsg. */
-  struct mrt_device_cgroup_rule allow_kmsg[] = { { .allow = true, .type = 'c', .major = { true, 1 },
-                                                   .minor = { true, 11 }, .access = (char *) "r" } };
+  struct mrt_device_cgroup_rule allow_kmsg[]
+      = { { .allow = true, .type = 'c', .major = { true, 1 }, .minor = { true, 11 }, .access = (char *)"r" } };
   struct mrt_resources upd = { .pids_limit = { true, 30 }, .devices = allow_kmsg, .n_devices = 1 };
   cr_assert_eq (mrt_cgroup_update (live, &upd, &err), 0, "%s", err ? err->msg : "");
   cleanup_free char *pmax2 = read_in (pidsdir, "pids.max");
@@ -1064,11 +1110,11 @@ Test (cgroups_real, v2_unified_devices_freeze_kill)
   int fd = mkstemp (mi);
   cr_assert_geq (fd, 0);
   const char *line = "41 23 0:38 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n";
-  cr_assert_eq (write (fd, line, strlen (line)), (ssize_t) strlen (line));
+  cr_assert_eq (write (fd, line, strlen (line)), (ssize_t)strlen (line));
   close (fd);
   cleanup_free char *path = xasprintf ("minirt-test/unit-cg-%d/v2", getpid ());
-  struct mrt_cgroup_config cfg = { .id = "v2", .cgroups_path = path, .sysfs_root = "/sys/fs/cgroup/unified",
-                                   .proc_self_mountinfo = mi };
+  struct mrt_cgroup_config cfg
+      = { .id = "v2", .cgroups_path = path, .sysfs_root = "/sys/fs/cgroup/unified", .proc_self_mountinfo = mi };
   mrt_error_t err = NULL;
   int r = mrt_cgroup_create (&cfg, NULL, &live, &err);
   unlink (mi);
@@ -1087,8 +1133,8 @@ Test (cgroups_real, v2_unified_devices_freeze_kill)
   cr_expect (!kmsg_ok, "/dev/kmsg is not");
 
   /* update replaces the program: now kmsg is allowed for reading. */
-  struct mrt_device_cgroup_rule allow_kmsg[] = { { .allow = true, .type = 'c', .major = { true, 1 },
-                                                   .minor = { true, 11 }, .access = (char *) "r" } };
+  struct mrt_device_cgroup_rule allow_kmsg[]
+      = { { .allow = true, .type = 'c', .major = { true, 1 }, .minor = { true, 11 }, .access = (char *)"r" } };
   struct mrt_resources upd = { .devices = allow_kmsg, .n_devices = 1 };
   cr_assert_eq (mrt_cgroup_update (live, &upd, &err), 0, "%s", err ? err->msg : "");
   ask_child (&null_ok, &kmsg_ok);
