@@ -1147,6 +1147,23 @@ Test (cgroups_real, v2_unified_devices_freeze_kill)
   cr_expect (n == 1 && pids[0] == child);
   free (pids);
 
+  /* Not SIGKILL: freeze, signal each pid, thaw. */
+  cr_assert_eq (mrt_cgroup_kill_all (live, SIGSTOP, &err), 0, "%s", err ? err->msg : "");
+  cleanup_free char *statf = xasprintf ("/proc/%d/stat", child);
+  char state = '?';
+  for (int i = 0; i < 100 && state != 'T'; i++)
+    {
+      cleanup_free char *st = NULL;
+      cr_assert_eq (mrt_read_file (statf, 4096, &st, NULL, &err), 0);
+      state = strrchr (st, ')')[2];
+      if (state != 'T')
+        usleep (10000);
+    }
+  cr_expect_eq (state, 'T', "child state %c after SIGSTOP", state);
+  cr_assert_eq (mrt_cgroup_kill_all (live, SIGCONT, &err), 0, "%s", err ? err->msg : "");
+  ask_child (&null_ok, &kmsg_ok);
+  cr_expect (null_ok, "child runs again after SIGCONT");
+
   bool frozen = false;
   cr_assert_eq (mrt_cgroup_freeze (live, true, &err), 0, "%s", err ? err->msg : "");
   cr_assert_eq (mrt_cgroup_is_frozen (live, &frozen, &err), 0);
