@@ -340,3 +340,20 @@ normalize_observation() {
   [ ! -e "$HOSTDIR/resolv.conf" ]
   [ -f "$BUNDLE/rootfs$HOSTDIR/resolv.conf" ]
 }
+
+@test "user namespace: a ro bind of a nosuid,nodev,noexec source keeps its locked flags" {
+  HOSTDIR=$(mktemp -d "$TEST_TMP_BASE/minirt-hostdir.XXXXXX")
+  mount -t tmpfs -o nosuid,nodev,noexec,size=1m tmpfs "$HOSTDIR"
+  echo hi > "$HOSTDIR/f"
+  chmod 755 "$BUNDLE"
+  mkdir "$BUNDLE/rootfs/data"
+  update_config --arg h "$HOSTDIR" '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .mounts += [{"destination": "/data", "source": $h, "options": ["bind", "ro"]}]'
+  run_sh 'cat /data/f; touch /data/x; echo rc=$?; cat /proc/self/mountinfo'
+  [ "$status" -eq 0 ] || { echo "status=$status out=$output err=$stderr"; false; }
+  [ "${lines[0]}" = hi ]
+  [ "${lines[1]}" = rc=1 ]
+  [[ "$(mnt_line /data)" == *" ro,nosuid,nodev,noexec,"* ]]
+}
