@@ -43,11 +43,10 @@ run_hooks_warn (struct mrt_context *ctx, const struct mrt_spec *spec, enum mrt_h
 {
   if (spec == NULL || spec->hooks == NULL || spec->hooks->n[kind] == 0)
     return;
-  mrt_error_t err = NULL;
   cleanup_free char *json = mrt_hook_state_json (r, status, spec->oci_version);
-  if (mrt_hooks_run (spec->hooks, kind, json, &err) < 0)
-    mrt_log_warning (ctx->log, "%s hook: %s", mrt_hook_kind_name (kind), err->msg);
-  mrt_error_free (&err);
+  /* The spec: a failing poststart/poststop hook is a warning and the
+   * remaining hooks still run. */
+  mrt_hooks_run_warn (spec->hooks, kind, json, ctx->log);
 }
 
 /* ---- start --------------------------------------------------------------- */

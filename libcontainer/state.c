@@ -156,8 +156,14 @@ mrt_state_dir_open (const char *root, const char *id, bool lock, struct mrt_stat
       out->lockfd = openat (out->dirfd, "lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
       if (out->lockfd < 0)
         {
-          int r = errno == ENOENT ? not_exist (err, id)
+          int saved = errno;
+          int r = saved == ENOENT ? not_exist (err, id)
                                   : mrt_error_sys (err, "open lock of `%s`", id);
+          /* A state dir without its lock is what a create killed right
+           * after its mkdir leaves: remove it if still empty (rmdir refuses
+           * otherwise), so `delete --force` leaves nothing. */
+          if (saved == ENOENT)
+            unlinkat (AT_FDCWD, out->path, AT_REMOVEDIR);
           mrt_state_dir_close (out);
           return r;
         }

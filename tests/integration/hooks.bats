@@ -48,7 +48,7 @@ wait_stopped() {
   add_hook startContainer /bin/start-hook
   set_args sh -c 'echo "process $(readlink /proc/self/ns/mnt)" >> /shared/hooks.log'
 
-  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  run_bg minirt create --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -eq 0 ] || fail "create: $output"
   local pid ctr_mnt
   pid=$(minirt state "$CTR_ID" | jq -r .pid)
@@ -108,7 +108,7 @@ wait_stopped() {
 
 @test "hooks: a failing createRuntime hook fails create and leaves nothing" {
   add_hook createRuntime "$(make_hook fail "cat > '$BUNDLE/shared/state'; echo 'hook says no' >&2; exit 7")"
-  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  run_bg minirt create --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"hooks.createRuntime[0]"*"exited with status 7"* ]] || fail "$output"
   [[ "$output" == *"hook says no"* ]] || fail "$output"
@@ -123,7 +123,7 @@ wait_stopped() {
 
 @test "hooks: a failing prestart hook fails create and leaves nothing" {
   add_hook prestart "$(make_hook fail "cat > '$BUNDLE/shared/state'; exit 1")"
-  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  run_bg minirt create --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"hooks.prestart[0]"* ]] || fail "$output"
   local pid
@@ -134,7 +134,7 @@ wait_stopped() {
 
 @test "hooks: a failing createContainer hook fails create and leaves nothing" {
   add_hook createContainer "$(make_hook fail "cat > '$BUNDLE/shared/state'; exit 3")"
-  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  run_bg minirt create --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"hooks.createContainer[0]"*"exited with status 3"* ]] || fail "$output"
   local pid
@@ -145,7 +145,7 @@ wait_stopped() {
 
 @test "hooks: a missing hook binary is named in the error" {
   add_hook createRuntime "$BUNDLE/no-such-hook"
-  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  run_bg minirt create --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"hooks.createRuntime[0]"*"$BUNDLE/no-such-hook"*"No such file or directory"* ]] || fail "$output"
   assert_no_leftovers "$CTR_ID"
@@ -154,7 +154,7 @@ wait_stopped() {
 @test "hooks: a hook that outlives its timeout is killed and fails create" {
   add_hook createRuntime "$(make_hook slow "echo \$\$ > '$BUNDLE/shared/hook.pid'; exec sleep 30")" 1
   local t0=$SECONDS
-  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  run_bg minirt create --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -ne 0 ]
   [ $((SECONDS - t0)) -lt 10 ] || fail "create took $((SECONDS - t0))s"
   [[ "$output" == *"hooks.createRuntime[0]: \"$BUNDLE/hooks/slow\" timed out after 1s"* ]] || fail "$output"
@@ -168,7 +168,7 @@ wait_stopped() {
   chmod 755 "$BUNDLE/rootfs/bin/start-hook"
   add_hook startContainer /bin/start-hook
   set_args sh -c 'echo should not run > /shared/ran'
-  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  run_bg minirt create --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -eq 0 ] || fail "create: $output"
   local pid
   pid=$(minirt state "$CTR_ID" | jq -r .pid)
@@ -185,7 +185,7 @@ wait_stopped() {
   add_hook poststart "$(make_hook ps-fail "exit 5")"
   add_hook poststop "$(make_hook pstop-fail "exit 6")"
   add_hook poststop "$(make_hook pstop-ok "touch '$BUNDLE/shared/second-poststop'")"
-  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  run_bg minirt create --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -eq 0 ] || fail "create: $output"
   run minirt start "$CTR_ID"
   [ "$status" -eq 0 ] || fail "start: $output"

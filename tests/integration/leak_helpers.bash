@@ -38,14 +38,16 @@ cgroup_dirs_of() {
 # Fails listing what the container `id` (cgroupsPath minirt-test/<id>) left.
 assert_no_leftovers() {
   local id=$1 pid=${2:-} left="" d
-  [ -e "$STATE_ROOT/$id" ] && left="$left state dir $STATE_ROOT/$id;"
+  [ -e "$STATE_ROOT/$id" ] && left="$left state dir $STATE_ROOT/$id (holding: $(ls -A "$STATE_ROOT/$id" 2>/dev/null | tr "\n" " "));"
   for d in $(cgroup_dirs_of "minirt-test/$id"); do
     [ -d "$d" ] && left="$left cgroup $d;"
   done
   if grep -qF "$BUNDLE" /proc/self/mountinfo; then
     left="$left mounts: $(grep -F "$BUNDLE" /proc/self/mountinfo | awk '{print $5}' | tr '\n' ' ');"
   fi
-  # pids are not recycled within the seconds a test lasts.
+  # pids are not recycled within the seconds a test lasts.  A dead init
+  # is reaped by whoever inherited it, which may take a moment.
+  [ -n "$pid" ] && [ "$pid" -gt 0 ] 2>/dev/null && wait_for_exit "$pid" 5
   if [ -n "$pid" ] && [ "$pid" -gt 0 ] 2>/dev/null && [ -e "/proc/$pid" ]; then
     left="$left process $pid ($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null));"
   fi
@@ -91,4 +93,17 @@ add_hook() {
     update_config --arg k "$kind" --arg p "$path" \
       '.hooks[$k] += [{"path": $p, "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]}]'
   fi
+}
+
+# Like bats' `run` for commands that leave a container behind holding their
+# stdio (create, run -d without a terminal): a `run` would wait for the
+# container to close its output pipe.  Output goes through a file instead;
+# sets $status and $output (the container's own output lands there too).
+run_bg() {
+  local out
+  out=$(mktemp "$BUNDLE/.run_bg.XXXXXX")
+  status=0
+  "$@" < /dev/null > "$out" 2>&1 || status=$?
+  output=$(cat "$out")
+  rm -f "$out"
 }

@@ -23,9 +23,10 @@ teardown() {
 # mountinfo's line order, and runc's order is an implementation detail
 # (runc mounts /dev/pts, /dev/shm... in its own order around the devices);
 # the set of mount points with their per-mount flags is what matters.
+# stderr joins stdout inside the container so the interleaving is fixed.
 # Mount IDs, device numbers and sources (host paths) are left out for the
 # same reason: they name host objects, not what the container gets.
-OBSERVE='
+OBSERVE='exec 2>&1
 echo "== status"; grep -E "Cap|NoNewPrivs|Seccomp" /proc/self/status
 echo "== id"; id
 echo "== hostname"; hostname; cat /proc/sys/kernel/domainname
@@ -57,7 +58,8 @@ observe_with() {
 
 # Compare runc and minirt on the current bundle.
 check_parity() {
-  set_args /bin/sh -c "$OBSERVE"
+  # (set_args splits on newlines: the script is one argument)
+  update_config --arg s "$OBSERVE" '.process.args = ["/bin/sh", "-c", $s]'
   local out_runc out_minirt
   out_runc=$(observe_with runc)
   out_minirt=$(observe_with minirt)
@@ -66,7 +68,7 @@ check_parity() {
     fail "minirt differs from runc (- runc, + minirt)"
   fi
   # And the observation really happened (not two identical errors).
-  [[ "$out_minirt" == *"== exit 0" ]] || fail "$out_minirt"
+  [[ "$out_minirt" == *"CapEff:"*"== mounts"*"/proc "*"== masked"*"== exit 0" ]] || fail "$out_minirt"
   assert_no_leftovers "$CTR_ID-minirt"
 }
 
@@ -99,8 +101,10 @@ check_parity() {
   check_parity
 }
 
-@test "parity: hostname and domainname" {
-  update_config '.hostname = "parity-host" | .domainname = "parity.example"'
+@test "parity: hostname" {
+  # Not domainname: Debian's runc 1.1.5 ignores it (the container shows
+  # "(none)"), where the spec, crun and minirt set it.
+  update_config '.hostname = "parity-host"'
   check_parity
 }
 

@@ -27,20 +27,24 @@ start_recvtty() {
   wait_for_file "$SOCK" 5 || fail "recvtty did not listen"
 }
 
-# Wait for recvtty to see the container hang up; its output without the
-# pty's carriage returns.
-recvtty_output() {
-  wait "$RECVTTY_PID" || fail "recvtty exited $?: $(cat "$BUNDLE/recvtty.err")"
+# Wait for recvtty to see the container hang up (no subshell: only the
+# shell that started it can wait for it); its output, without the pty's
+# carriage returns, in $BUNDLE/tty.txt.
+recvtty_wait() {
+  local rc=0
+  wait "$RECVTTY_PID" || rc=$?
   RECVTTY_PID=
-  tr -d '\r' < "$BUNDLE/tty.out"
+  [ "$rc" -eq 0 ] || fail "recvtty exited $rc: $(cat "$BUNDLE/recvtty.err")"
+  tr -d '\r' < "$BUNDLE/tty.out" > "$BUNDLE/tty.txt"
 }
 
 @test "terminal: the pty is the container's tty, with consoleSize" {
-  set_args sh -c 'tty; stty size; ls -l /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 | sed "s/.*-> //"; [ -c /dev/console ] && echo console-ok'
+  set_args sh -c 'tty; stty size; for fd in 0 1 2; do readlink /proc/$$/fd/$fd; done; [ -c /dev/console ] && echo console-ok'
   start_recvtty
-  run minirt run -d --console-socket "$SOCK" --bundle "$BUNDLE" "$CTR_ID"
+  run_bg minirt run -d --console-socket "$SOCK" --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -eq 0 ] || fail "run: $output"
-  run recvtty_output
+  recvtty_wait
+  run cat "$BUNDLE/tty.txt"
   # The pty comes from the container's own devpts (opened inside it, as
   # runc does), so its name is the one the container sees.
   [[ "${lines[0]}" =~ ^received\ fd\ for\ (/dev/pts/[0-9]+)$ ]] || fail "$output"
@@ -54,13 +58,14 @@ recvtty_output() {
 @test "terminal: create sends the master, start runs on it, input reaches the container" {
   set_args sh -c 'read line; echo "got:$line"'
   start_recvtty -i typed-in -d 300
-  run minirt create --console-socket "$SOCK" --bundle "$BUNDLE" "$CTR_ID"
+  run_bg minirt create --console-socket "$SOCK" --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -eq 0 ] || fail "create: $output"
   # The master was handed over at create time.
   wait_for_file "$BUNDLE/tty.out" 2
   run minirt start "$CTR_ID"
   [ "$status" -eq 0 ] || fail "start: $output"
-  run recvtty_output
+  recvtty_wait
+  run cat "$BUNDLE/tty.txt"
   [[ "$output" == *"got:typed-in"* ]] || fail "$output"
   run minirt delete --force "$CTR_ID"
   assert_no_leftovers "$CTR_ID"
@@ -70,16 +75,18 @@ recvtty_output() {
   set_args sh -c 'tty; stty size; ls /dev | tr "\n" " "; echo; id'
   local out_minirt out_runc
   start_recvtty
-  run minirt run -d --console-socket "$SOCK" --bundle "$BUNDLE" "$CTR_ID"
+  run_bg minirt run -d --console-socket "$SOCK" --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -eq 0 ] || fail "minirt run: $output"
-  out_minirt=$(recvtty_output)
+  recvtty_wait
+  out_minirt=$(cat "$BUNDLE/tty.txt")
   run minirt delete --force "$CTR_ID"
 
   update_config ".linux.cgroupsPath = \"minirt-test/$CTR_ID-runc\""
   start_recvtty
-  run runc_ run -d --console-socket "$SOCK" --bundle "$BUNDLE" "$CTR_ID"
+  run_bg runc_ run -d --console-socket "$SOCK" --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -eq 0 ] || fail "runc run: $output"
-  out_runc=$(recvtty_output)
+  recvtty_wait
+  out_runc=$(cat "$BUNDLE/tty.txt")
   runc_ delete --force "$CTR_ID" >/dev/null 2>&1 || true
   # runc names the master by its open path (/dev/ptmx); minirt by the pty
   # it leads to.  Everything the container prints must agree.
@@ -91,7 +98,7 @@ $out_runc"
 }
 
 @test "terminal: terminal without --console-socket fails create" {
-  run minirt create --bundle "$BUNDLE" "$CTR_ID"
+  run_bg minirt create --bundle "$BUNDLE" "$CTR_ID"
   [ "$status" -ne 0 ]
   [[ "$output" == *console* ]] || fail "$output"
   assert_no_leftovers "$CTR_ID"
