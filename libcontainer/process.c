@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "hooks.h"
+#include "passwd.h"
 #include "process.h"
 #include "rootfs.h"
 #include "terminal.h"
@@ -313,6 +314,7 @@ child_main (struct mrt_launch *l)
     child_fail (l, -1, &err);
   if (mrt_process_apply_limits (proc, &err) < 0)
     child_fail (l, -1, &err);
+  mrt_env_add_home (&l->env, proc->user.uid); /* runc: HOME from the container's passwd */
   if (mrt_find_executable (proc->args[0], l->env, &exe, &err) < 0)
     child_fail (l, -1, &err);
 

@@ -411,3 +411,44 @@ Test (hooks, warn_runs_all_and_logs)
   free (marker);
   free (log);
 }
+
+/* ---- HOME from the container's passwd (passwd.c) ---- */
+
+#include "passwd.h"
+
+Test (hooks, passwd_home)
+{
+  char *path = tmp_path ("passwd");
+  FILE *f = fopen (path, "w");
+  cr_assert_not_null (f);
+  fputs ("root:x:0:0:root:/root:/bin/sh\nbroken line\n:x::\nuser:x:1000:1000:A User,,,:/home/user:/bin/sh\n"
+         "nohome:x:1001:1001\n",
+         f);
+  fclose (f);
+  char *h;
+  cr_assert_str_eq ((h = mrt_passwd_home (path, 0)), "/root");
+  free (h);
+  cr_assert_str_eq ((h = mrt_passwd_home (path, 1000)), "/home/user");
+  free (h);
+  /* Unknown uid, short entry, missing file: runc's default "/". */
+  cr_assert_str_eq ((h = mrt_passwd_home (path, 4242)), "/");
+  free (h);
+  cr_assert_str_eq ((h = mrt_passwd_home (path, 1001)), "/");
+  free (h);
+  cr_assert_str_eq ((h = mrt_passwd_home ("/nonexistent/passwd", 0)), "/");
+  free (h);
+  free (path);
+}
+
+Test (hooks, env_add_home_keeps_a_given_home)
+{
+  char **env = xmalloc0 (3 * sizeof (char *));
+  env[0] = xstrdup ("A=1");
+  env[1] = xstrdup ("HOME=/mine");
+  mrt_env_add_home (&env, 0);
+  cr_assert_str_eq (env[1], "HOME=/mine");
+  cr_assert_null (env[2]);
+  free (env[0]);
+  free (env[1]);
+  free (env);
+}
