@@ -737,6 +737,24 @@ mkdir_tracked (const char *base, const char *rel, char **top, mrt_error_t *err)
   return 0;
 }
 
+/* What mkdir_tracked would report as *top, without making anything. */
+static char *
+first_missing (const char *base, const char *rel)
+{
+  cleanup_free char *copy = xstrdup (rel);
+  cleanup_free char *cur = xstrdup (base);
+  char *save = NULL;
+  for (char *tok = strtok_r (copy, "/", &save); tok; tok = strtok_r (NULL, "/", &save))
+    {
+      char *n = xasprintf ("%s/%s", cur, tok);
+      free (cur);
+      cur = n;
+      if (access (cur, F_OK) < 0)
+        return steal_pointer (&cur);
+    }
+  return NULL;
+}
+
 static char *
 own_dir (const struct mrt_cg_mount *m)
 {
@@ -756,8 +774,10 @@ apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool creating, mr
   return cg->v2 ? mrt_cg_v2_apply (cg, res, creating, err) : mrt_cg_v1_apply (cg, res, creating, err);
 }
 
+/* plan_only: fill cg with the paths and tops, make nothing. */
 static int
-create_dirs (struct mrt_cgroup *cg, const struct mrt_cg_layout *l, const char *path, bool relative, mrt_error_t *err)
+create_dirs (struct mrt_cgroup *cg, const struct mrt_cg_layout *l, const char *path, bool relative, bool plan_only,
+             mrt_error_t *err)
 {
   cg->v2 = l->v2;
   for (size_t i = 0; i < l->n_m; i++)
@@ -770,6 +790,11 @@ create_dirs (struct mrt_cgroup *cg, const struct mrt_cg_layout *l, const char *p
       char *top = NULL;
       if (i == 0)
         cg->fake = is_fake_tree (m->mount);
+      if (plan_only)
+        {
+          cgroup_add (cg, m->ctrls, xasprintf ("%s/%s", base, path + (path[0] == '/')), first_missing (base, path));
+          continue;
+        }
       if (!l->v2 && *m->ctrls == '\0')
         {
           /* The hybrid cgroup2 cgroup is a courtesy: failing it is no error. */
@@ -803,6 +828,8 @@ create_dirs (struct mrt_cgroup *cg, const struct mrt_cg_layout *l, const char *p
     }
   if (cg->n_h == 0)
     return mrt_error_make (err, ENOENT, "cgroups: the caller's cgroup was not found in /proc/self/cgroup");
+  if (plan_only)
+    return 0;
   if (!cg->v2 && mrt_cg_v1_prepare_cpuset (cg, err) < 0)
     return -1;
   return 0;
@@ -826,7 +853,7 @@ mrt_cgroup_create (const struct mrt_cgroup_config *cfg, const struct mrt_resourc
       mrt_cgroup_free (cg);
       return -1;
     }
-  int r = create_dirs (cg, &l, path, relative, err);
+  int r = create_dirs (cg, &l, path, relative, false, err);
   mrt_cg_layout_clear (&l);
   if (r == 0 && res)
     r = apply (cg, res, true, err);
@@ -843,6 +870,29 @@ mrt_cgroup_create (const struct mrt_cgroup_config *cfg, const struct mrt_resourc
     }
   *out = cg;
   return 0;
+}
+
+char *
+mrt_cgroup_plan (const struct mrt_cgroup_config *cfg, mrt_error_t *err)
+{
+  struct mrt_cgroup *cg = cgroup_new (cfg);
+  if (cg->disabled)
+    {
+      mrt_cgroup_free (cg);
+      return xstrdup ("disabled");
+    }
+  cleanup_free char *path = NULL;
+  bool relative = false;
+  struct mrt_cg_layout l = { 0 };
+  int r = mrt_cg_cgroup_path (cfg, &path, &relative, err);
+  if (r == 0)
+    r = mrt_cg_detect (cfg, &l, err);
+  if (r == 0)
+    r = create_dirs (cg, &l, path, relative, true, err);
+  mrt_cg_layout_clear (&l);
+  char *saved = r == 0 ? mrt_cgroup_save (cg) : NULL;
+  mrt_cgroup_free (cg);
+  return saved;
 }
 
 int

@@ -54,6 +54,11 @@ struct mrt_cgroup_stats
  * "linux.resources.memory.limit: write memory.limit_in_bytes: Device or resource busy". */
 int mrt_cgroup_create (const struct mrt_cgroup_config *cfg, const struct mrt_resources *res, struct mrt_cgroup **out,
                        mrt_error_t *err);
+/* The mrt_cgroup_save() line of the cgroup create() would make with this
+ * config, computed without making anything (NULL and *err on a bad path).
+ * Record it before create(): a create killed half-way is then still
+ * cleaned up by restore + destroy, which skip what does not exist. */
+char *mrt_cgroup_plan (const struct mrt_cgroup_config *cfg, mrt_error_t *err);
 /* Move `pid` into the cgroup (every hierarchy on v1). */
 int mrt_cgroup_enter (struct mrt_cgroup *cg, pid_t pid, mrt_error_t *err);
 /* Apply new resources (`update`); only the fields set in `res` change.

@@ -322,8 +322,14 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
 
   struct mrt_cgroup_config cgcfg;
   mrt_cgroup_config_for (ctx, opts->id, p.spec, &cgcfg);
+  /* The cgroup-to-be is recorded first: a create killed inside
+   * mrt_cgroup_create still leaves `delete --force` what to remove. */
+  rec.cgroup = mrt_cgroup_plan (&cgcfg, err);
+  if (rec.cgroup == NULL || mrt_state_write (d, &rec, err) < 0)
+    goto fail;
   if (mrt_cgroup_create (&cgcfg, p.spec->linux_ ? p.spec->linux_->resources : NULL, &u.cgroup, err) < 0)
     goto fail;
+  free (rec.cgroup);
   rec.cgroup = mrt_cgroup_save (u.cgroup);
   if (mrt_state_write (d, &rec, err) < 0)
     goto fail;

@@ -226,6 +226,34 @@ Test (cgroups_fake, v1_relative_nests_under_own_cgroup_per_hierarchy)
   mrt_cgroup_free (cg);
 }
 
+Test (cgroups_fake, plan_matches_create_and_cleans_a_half_create)
+{
+  fake_v1 ();
+  put ("sys/pids/minirt-test/other/x", "");
+  struct mrt_cgroup_config cfg = config ("c", "minirt-test/p/q");
+  mrt_error_t err = NULL;
+  cleanup_free char *plan = mrt_cgroup_plan (&cfg, &err);
+  cr_assert_not_null (plan, "%s", err ? err->msg : "");
+  cr_expect (!exists ("sys/cpu/minirt-test"), "plan makes nothing");
+  struct mrt_cgroup *cg = must_create (&cfg, NULL);
+  cleanup_free char *saved = mrt_cgroup_save (cg);
+  cr_expect_str_eq (plan, saved);
+  mrt_cgroup_free (cg);
+  /* As if create was killed before saving: the plan cleans up. */
+  struct mrt_cgroup *back = NULL;
+  cr_assert_eq (mrt_cgroup_restore (&cfg, plan, &back, &err), 0);
+  cr_expect_eq (mrt_cgroup_destroy (back, &err), 0, "%s", err ? err->msg : "");
+  cr_expect (!exists ("sys/cpu/minirt-test"));
+  cr_expect (!exists ("sys/pids/minirt-test/p"));
+  cr_expect (exists ("sys/pids/minirt-test/other/x"));
+  /* ... and also when nothing was made yet. */
+  cr_expect_eq (mrt_cgroup_destroy (back, &err), 0, "%s", err ? err->msg : "");
+  mrt_cgroup_free (back);
+  cfg.cgroups_path = "a/../..";
+  cr_expect_null (mrt_cgroup_plan (&cfg, &err));
+  mrt_error_free (&err);
+}
+
 Test (cgroups_fake, v1_absolute_and_empty_paths)
 {
   fake_v1 ();
