@@ -2,34 +2,37 @@
 /* `minirt features`: only what this build and this machine support. */
 #include <ctype.h>
 #include <errno.h>
-#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/capability.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "minirt/features.h"
+#include "seccomp.h"
 #include "yajl_helpers.h"
 
-static const char *const hooks[] = { "prestart",         "createRuntime", "createContainer",
-                                     "startContainer",   "poststart",     "poststop",
+static const char *const hooks[] = { "prestart",       "createRuntime", "createContainer",
+                                     "startContainer", "poststart",     "poststop",
                                      NULL };
 
-/* The mount options libcontainer/rootfs.c translates into mount(2) flags and
- * propagation changes; keep in sync with it. */
-static const char *const mount_options[]
-    = { "async",      "atime",     "bind",        "defaults",   "dev",           "diratime",   "dirsync",
-        "exec",       "iversion",  "lazytime",    "loud",       "mand",          "noatime",    "nodev",
-        "nodiratime", "noexec",    "noiversion",  "nolazytime", "nomand",        "norelatime", "nostrictatime",
-        "nosuid",     "nosymfollow", "private",   "rbind",      "relatime",      "remount",    "ro",
-        "rprivate",   "rshared",   "rslave",      "runbindable", "rw",           "shared",     "silent",
-        "slave",      "strictatime", "suid",      "symfollow",  "sync",          "unbindable", NULL };
-
-static const char *const operators[]
-    = { "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE",
-        NULL };
+/* Every word libcontainer/mount_options.c turns into a mount(2) flag, a
+ * propagation change, a recursive mount_setattr(2) attribute, or tmpcopyup:
+ * runc's list ("idmap" is left out: idmapped mounts are refused).
+ * tests/unit/test_features.c checks each word against that parser. */
+const char *const mrt_features_mount_options[]
+    = { "acl",          "async",       "atime",          "bind",        "defaults",     "dev",
+        "diratime",     "dirsync",     "exec",           "iversion",    "lazytime",     "loud",
+        "mand",         "noacl",       "noatime",        "nodev",       "nodiratime",   "noexec",
+        "noiversion",   "nolazytime",  "nomand",         "norelatime",  "nostrictatime", "nosuid",
+        "nosymfollow",  "private",     "ratime",         "rbind",       "rdev",         "rdiratime",
+        "relatime",     "remount",     "rexec",          "rnoatime",    "rnodev",       "rnodiratime",
+        "rnoexec",      "rnorelatime", "rnostrictatime", "rnosuid",     "rnosymfollow", "ro",
+        "rprivate",     "rrelatime",   "rro",            "rrw",         "rshared",      "rslave",
+        "rstrictatime", "rsuid",       "rsymfollow",     "runbindable", "rw",           "shared",
+        "silent",       "slave",       "strictatime",    "suid",        "symfollow",    "sync",
+        "tmpcopyup",    "unbindable",  NULL };
 
 static void
 gen_namespaces (yajl_gen g)
@@ -73,101 +76,77 @@ gen_capabilities (yajl_gen g)
   yajl_gen_array_close (g);
 }
 
-static void
-gen_seccomp_actions (yajl_gen g, unsigned api)
-{
-  /* libseccomp's API level already accounts for what the kernel can do. */
-  gen_str (g, "actions");
-  yajl_gen_array_open (g);
-  gen_str (g, "SCMP_ACT_ALLOW");
-  gen_str (g, "SCMP_ACT_ERRNO");
-  gen_str (g, "SCMP_ACT_KILL");
-  if (api >= 3)
-    gen_str (g, "SCMP_ACT_KILL_PROCESS");
-  gen_str (g, "SCMP_ACT_KILL_THREAD");
-  if (api >= 3)
-    gen_str (g, "SCMP_ACT_LOG");
-  if (api >= 5)
-    gen_str (g, "SCMP_ACT_NOTIFY");
-  gen_str (g, "SCMP_ACT_TRACE");
-  gen_str (g, "SCMP_ACT_TRAP");
-  yajl_gen_array_close (g);
-}
-
-static void
-gen_seccomp_archs (yajl_gen g)
-{
-  /* The runtime-spec names; listed when the linked libseccomp knows them. */
-  static const char *const archs[][2] = {
-    { "SCMP_ARCH_AARCH64", "aarch64" },     { "SCMP_ARCH_ARM", "arm" },
-    { "SCMP_ARCH_LOONGARCH64", "loongarch64" }, { "SCMP_ARCH_MIPS", "mips" },
-    { "SCMP_ARCH_MIPS64", "mips64" },       { "SCMP_ARCH_MIPS64N32", "mips64n32" },
-    { "SCMP_ARCH_MIPSEL", "mipsel" },       { "SCMP_ARCH_MIPSEL64", "mipsel64" },
-    { "SCMP_ARCH_MIPSEL64N32", "mipsel64n32" }, { "SCMP_ARCH_PARISC", "parisc" },
-    { "SCMP_ARCH_PARISC64", "parisc64" },   { "SCMP_ARCH_PPC", "ppc" },
-    { "SCMP_ARCH_PPC64", "ppc64" },         { "SCMP_ARCH_PPC64LE", "ppc64le" },
-    { "SCMP_ARCH_RISCV64", "riscv64" },     { "SCMP_ARCH_S390", "s390" },
-    { "SCMP_ARCH_S390X", "s390x" },         { "SCMP_ARCH_X32", "x32" },
-    { "SCMP_ARCH_X86", "x86" },             { "SCMP_ARCH_X86_64", "x86_64" },
-  };
-  gen_str (g, "archs");
-  yajl_gen_array_open (g);
-  for (size_t i = 0; i < sizeof (archs) / sizeof (archs[0]); i++)
-    if (seccomp_arch_resolve_name (archs[i][1]) != 0)
-      gen_str (g, archs[i][0]);
-  yajl_gen_array_close (g);
-}
-
-/* The kernel rejects unknown flags with EINVAL before it reads the (here
- * NULL) program, which then fails with EFAULT: a probe without side effect,
- * the one libseccomp itself uses. */
+/* Is the action usable with the linked libseccomp?  Its API level already
+ * accounts for what the running kernel can do. */
 static bool
-kernel_has_filter_flag (unsigned long flag)
+action_available (const char *name, unsigned api)
 {
-  long r = syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL);
-  return r < 0 && errno == EFAULT;
+  if (strcmp (name, "SCMP_ACT_KILL_PROCESS") == 0 || strcmp (name, "SCMP_ACT_LOG") == 0)
+    return api >= 3;
+  if (strcmp (name, "SCMP_ACT_NOTIFY") == 0)
+    return api >= 5;
+  return true;
 }
 
-static void
-gen_seccomp_flags (yajl_gen g)
+/* Can a filter on this machine hold the architecture?  libseccomp knows
+ * more than it can mix with the native one (big-endian MIPS, PPC and s390
+ * on x86_64 fail with EDOM), and a profile naming those would fail. */
+static bool
+arch_available (const char *name)
 {
-  /* The filter is loaded with seccomp(2) itself (libcontainer/seccomp.c), so
-   * what counts is the kernel, not libseccomp's attributes. */
-  static const struct
-  {
-    const char *name;
-    unsigned long probe; /* flags to offer the kernel */
-  } flags[] = {
-    { "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
-    { "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
-    { "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
-    /* Only valid together with NEW_LISTENER. */
-    { "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", (1UL << 5) | SECCOMP_FILTER_FLAG_NEW_LISTENER },
-  };
-  gen_str (g, "knownFlags");
-  yajl_gen_array_open (g);
-  for (size_t i = 0; i < sizeof (flags) / sizeof (flags[0]); i++)
-    gen_str (g, flags[i].name);
-  yajl_gen_array_close (g);
-  gen_str (g, "supportedFlags");
-  yajl_gen_array_open (g);
-  for (size_t i = 0; i < sizeof (flags) / sizeof (flags[0]); i++)
-    if (kernel_has_filter_flag (flags[i].probe))
-      gen_str (g, flags[i].name);
-  yajl_gen_array_close (g);
+  const char *prefix = "SCMP_ARCH_";
+  char lower[64];
+  size_t i;
+  if (strncmp (name, prefix, strlen (prefix)) != 0)
+    return false;
+  name += strlen (prefix);
+  for (i = 0; name[i] && i < sizeof (lower) - 1; i++)
+    lower[i] = tolower ((unsigned char) name[i]);
+  lower[i] = '\0';
+  uint32_t token = seccomp_arch_resolve_name (lower);
+  if (token == 0)
+    return false;
+  scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ALLOW);
+  if (ctx == NULL)
+    return false;
+  int r = seccomp_arch_add (ctx, token);
+  seccomp_release (ctx);
+  return r == 0 || r == -EEXIST;
 }
 
+/* The names come from libcontainer/seccomp.c, the code that compiles and
+ * loads the filter, so that features and behaviour cannot drift apart.
+ * Flags are probed in the running kernel, as the filter is loaded with
+ * seccomp(2) directly. */
 static void
 gen_seccomp (yajl_gen g)
 {
   unsigned api = seccomp_api_get ();
+  const char *const *v;
+
   gen_str (g, "seccomp");
   yajl_gen_map_open (g);
   gen_key_bool (g, "enabled", true);
-  gen_seccomp_actions (g, api);
-  gen_key_strv (g, "operators", operators);
-  gen_seccomp_archs (g);
-  gen_seccomp_flags (g);
+  gen_str (g, "actions");
+  yajl_gen_array_open (g);
+  for (v = mrt_seccomp_known_actions (); *v; v++)
+    if (action_available (*v, api))
+      gen_str (g, *v);
+  yajl_gen_array_close (g);
+  gen_key_strv (g, "operators", mrt_seccomp_known_operators ());
+  gen_str (g, "archs");
+  yajl_gen_array_open (g);
+  for (v = mrt_seccomp_known_archs (); *v; v++)
+    if (arch_available (*v))
+      gen_str (g, *v);
+  yajl_gen_array_close (g);
+  gen_key_strv (g, "knownFlags", mrt_seccomp_known_flags ());
+  gen_str (g, "supportedFlags");
+  yajl_gen_array_open (g);
+  for (v = mrt_seccomp_known_flags (); *v; v++)
+    if (mrt_seccomp_flag_supported (*v))
+      gen_str (g, *v);
+  yajl_gen_array_close (g);
   yajl_gen_map_close (g);
 }
 
@@ -187,6 +166,9 @@ gen_linux (yajl_gen g)
   yajl_gen_map_open (g);
   gen_namespaces (g);
   gen_capabilities (g);
+  /* --systemd-cgroup only places the cgroup at the systemd path of
+   * slice:prefix:name; no transient unit is asked from systemd, so the
+   * systemd driver is not claimed. */
   gen_str (g, "cgroup");
   yajl_gen_map_open (g);
   gen_key_bool (g, "v1", true);
@@ -217,7 +199,6 @@ mrt_features_json (void)
   char *libseccomp = mrt_libseccomp_version ();
   if (libseccomp == NULL)
     return NULL;
-
   yajl_gen g = gen_new_pretty ();
   if (g == NULL)
     {
@@ -228,14 +209,14 @@ mrt_features_json (void)
   gen_key_str (g, "ociVersionMin", "1.0.0");
   gen_key_str (g, "ociVersionMax", MINIRT_SPEC_VERSION);
   gen_key_strv (g, "hooks", hooks);
-  gen_key_strv (g, "mountOptions", mount_options);
+  gen_key_strv (g, "mountOptions", mrt_features_mount_options);
   gen_linux (g);
   gen_str (g, "annotations");
   yajl_gen_map_open (g);
   gen_key_str (g, "io.github.seccomp.libseccomp.version", libseccomp);
   gen_key_str (g, "org.minirt.version", MINIRT_VERSION);
   yajl_gen_map_close (g);
-  free (libseccomp);
   yajl_gen_map_close (g);
+  free (libseccomp);
   return gen_finish (g);
 }

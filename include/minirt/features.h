@@ -9,6 +9,8 @@
  * Pretty-printed; caller frees; NULL only when out of memory. */
 
 char *mrt_features_json (void);
+/* The mount options listed by features (NULL-terminated). */
+extern const char *const mrt_features_mount_options[];
 /* "2.5.4": the version of the linked libseccomp.  Caller frees. */
 char *mrt_libseccomp_version (void);
 
