@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -229,7 +230,9 @@ supervise (struct hook_run *r, const struct mrt_hook *hook, const char *where, m
     {
       if (now_ms (&now) < 0)
         return mrt_error_sys (err, "%s: clock_gettime", where);
-      deadline = now + hook->timeout.value * 1000;
+      /* Timeouts past any real deadline (they are only checked > 0) mean none. */
+      if (hook->timeout.value < (INT64_MAX - now) / 1000)
+        deadline = now + hook->timeout.value * 1000;
     }
 
   for (;;)
@@ -244,7 +247,7 @@ supervise (struct hook_run *r, const struct mrt_hook *hook, const char *where, m
         {
           if (now_ms (&now) < 0)
             return mrt_error_sys (err, "%s: clock_gettime", where);
-          timeout = now >= deadline ? 0 : (int) (deadline - now);
+          timeout = now >= deadline ? 0 : deadline - now > INT_MAX ? INT_MAX : (int) (deadline - now);
         }
       /* poll ignores negative fds, so finished streams drop out by themselves. */
       int n = poll (fds, 3, timeout);

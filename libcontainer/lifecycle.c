@@ -322,6 +322,20 @@ mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force,
   struct mrt_cgroup *cg = restore_cgroup (ctx, d, &r, spec, err);
   if (cg == NULL && *err)
     goto out;
+  if (cg == NULL && r.cgroup == NULL && !r.created && spec && force)
+    {
+      /* A create killed between making its cgroup and recording it (we
+       * hold the lock, so it is not still running): find the cgroup the
+       * way create made it.  create() only adds what is missing and
+       * destroy() only removes what that create() made plus the leaf, so
+       * when nothing was made this is a no-op. */
+      struct mrt_cgroup_config cfg;
+      mrt_error_t ignored = NULL;
+      mrt_cgroup_config_for (ctx, d->id, spec, &cfg);
+      if (mrt_cgroup_create (&cfg, NULL, &cg, &ignored) < 0)
+        cg = NULL;
+      mrt_error_free (&ignored);
+    }
   if (cg)
     {
       mrt_error_t ignored = NULL;

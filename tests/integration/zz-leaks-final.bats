@@ -41,8 +41,8 @@ load leak_helpers
   local p root cwd exe
   for p in /proc/[0-9]*; do
     root=$(readlink "$p/root" 2>/dev/null) || continue
-    cwd=$(readlink "$p/cwd" 2>/dev/null)
-    exe=$(readlink "$p/exe" 2>/dev/null)
+    cwd=$(readlink "$p/cwd" 2>/dev/null) || true
+    exe=$(readlink "$p/exe" 2>/dev/null) || true
     case "$root $cwd $exe" in
       *"$TEST_TMP_BASE/minirt-test."* | *"$MINIRT"*)
         left="$left

@@ -452,3 +452,13 @@ Test (hooks, env_add_home_keeps_a_given_home)
   free (env[1]);
   free (env);
 }
+
+Test (hooks, huge_timeout_is_no_timeout)
+{
+  char *args[] = { "true" };
+  struct one_hook h;
+  mrt_error_t err = NULL;
+
+  one_hook (&h, MRT_HOOK_PRESTART, "/bin/busybox", args, 1, NULL, 0, INT64_MAX);
+  cr_assert_eq (mrt_hooks_run (&h.hooks, MRT_HOOK_PRESTART, "{}", &err), 0, "%s", err ? err->msg : "");
+}
