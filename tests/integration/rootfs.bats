@@ -357,3 +357,25 @@ normalize_observation() {
   [ "${lines[1]}" = rc=1 ]
   [[ "$(mnt_line /data)" == *" ro,nosuid,nodev,noexec,"* ]]
 }
+
+@test "a sysctl the kernel refuses is one line naming the key" {
+  update_config '.linux.sysctl = {"net.ipv4.ip_forward": "1", "net.ipv4.no_such_knob": "1"}'
+  run_sh true
+  [ "$status" -ne 0 ]
+  [[ "$stderr" == *'linux.sysctl["net.ipv4.no_such_knob"]: open /proc/sys/net/ipv4/no_such_knob: No such file or directory'* ]]
+  [ "$(grep -c . <<<"$stderr")" -eq 1 ]
+}
+
+@test "linux.devices paths are resolved inside the rootfs" {
+  HOSTDIR=$(mktemp -d "$TEST_TMP_BASE/minirt-hostdir.XXXXXX")
+  ln -s "$HOSTDIR" "$BUNDLE/rootfs/devlink"
+  update_config '.mounts |= map(select(.destination != "/dev/shm")) | .linux.devices = [
+    {"path": "/devlink/null2", "type": "c", "major": 1, "minor": 3},
+    {"path": "/dev/../../../dev/zero2", "type": "c", "major": 1, "minor": 5}]'
+  run_sh 'stat -c "%n %t:%T" /devlink/null2 /dev/zero2'
+  [ "$status" -eq 0 ] || { echo "status=$status out=$output err=$stderr"; false; }
+  [ "${lines[0]}" = "/devlink/null2 1:3" ]
+  [ "${lines[1]}" = "/dev/zero2 1:5" ]
+  [ -z "$(ls -A "$HOSTDIR")" ]
+  [ -c "$BUNDLE/rootfs$HOSTDIR/null2" ]
+}
