@@ -19,7 +19,7 @@ cap_name (int cap, char *buf, size_t size)
   snprintf (buf, size, "%s", n ? n : "?");
   cap_free (n);
   for (char *p = buf; *p; p++)
-    *p = toupper ((unsigned char) *p);
+    *p = toupper ((unsigned char)*p);
 }
 
 static bool
@@ -102,8 +102,7 @@ mrt_caps_apply (const struct mrt_process *process, mrt_error_t *err)
   /* Like runc, an ambient cap that is not both permitted and inheritable
    * is skipped (runc only warns): configs in the wild rely on it. */
   for (size_t i = 0; i < c->n_ambient; i++)
-    if (c->ambient[i] < last && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c->ambient[i], 0, 0) < 0
-        && errno != EPERM)
+    if (c->ambient[i] < last && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c->ambient[i], 0, 0) < 0 && errno != EPERM)
       {
         cap_name (c->ambient[i], name, sizeof (name));
         return mrt_error_sys (err, "process.capabilities.ambient[%zu]: raise %s", i, name);

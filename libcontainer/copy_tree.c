@@ -17,7 +17,8 @@ copy_file (int from_dir, int to_dir, const char *name, const struct stat *st, mr
   cleanup_close int in = openat (from_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (in < 0)
     return mrt_error_sys (err, "open \"%s\"", name);
-  cleanup_close int out = openat (to_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st->st_mode & 07777);
+  cleanup_close int out
+      = openat (to_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st->st_mode & 07777);
   if (out < 0)
     return mrt_error_sys (err, "create \"%s\"", name);
   char buf[65536];

@@ -18,12 +18,12 @@
 #include "utils.h"
 
 static const struct mrt_device default_devices[] = {
-  { 'c', (char *) "/dev/null", 1, 3, { true, 0666 }, { true, 0 }, { true, 0 } },
-  { 'c', (char *) "/dev/zero", 1, 5, { true, 0666 }, { true, 0 }, { true, 0 } },
-  { 'c', (char *) "/dev/full", 1, 7, { true, 0666 }, { true, 0 }, { true, 0 } },
-  { 'c', (char *) "/dev/random", 1, 8, { true, 0666 }, { true, 0 }, { true, 0 } },
-  { 'c', (char *) "/dev/urandom", 1, 9, { true, 0666 }, { true, 0 }, { true, 0 } },
-  { 'c', (char *) "/dev/tty", 5, 0, { true, 0666 }, { true, 0 }, { true, 0 } },
+  { 'c', (char *)"/dev/null", 1, 3, { true, 0666 }, { true, 0 }, { true, 0 } },
+  { 'c', (char *)"/dev/zero", 1, 5, { true, 0666 }, { true, 0 }, { true, 0 } },
+  { 'c', (char *)"/dev/full", 1, 7, { true, 0666 }, { true, 0 }, { true, 0 } },
+  { 'c', (char *)"/dev/random", 1, 8, { true, 0666 }, { true, 0 }, { true, 0 } },
+  { 'c', (char *)"/dev/urandom", 1, 9, { true, 0666 }, { true, 0 }, { true, 0 } },
+  { 'c', (char *)"/dev/tty", 5, 0, { true, 0666 }, { true, 0 }, { true, 0 } },
 };
 
 static mode_t
@@ -97,11 +97,8 @@ static int
 dev_symlinks (int devfd, mrt_error_t *err)
 {
   static const char *const links[][2] = {
-    { "/proc/self/fd", "fd" },
-    { "/proc/self/fd/0", "stdin" },
-    { "/proc/self/fd/1", "stdout" },
-    { "/proc/self/fd/2", "stderr" },
-    { "/proc/kcore", "core" },
+    { "/proc/self/fd", "fd" },       { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
+    { "/proc/self/fd/2", "stderr" }, { "/proc/kcore", "core" },
   };
   for (size_t i = 0; i < ARRAY_SIZE (links); i++)
     {
@@ -123,10 +120,14 @@ default_dev_mounts (const struct mrt_mount_ctx *ctx, const struct mrt_spec *spec
 {
   static char *pts_opts[] = { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" };
   static char *shm_opts[] = { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" };
-  struct mrt_mount pts = { .destination = "/dev/pts", .source = "devpts", .type = "devpts",
-                           .options = pts_opts, .n_options = ARRAY_SIZE (pts_opts) - (ctx->in_userns ? 1 : 0) };
-  struct mrt_mount shm = { .destination = "/dev/shm", .source = "shm", .type = "tmpfs",
-                           .options = shm_opts, .n_options = ARRAY_SIZE (shm_opts) };
+  struct mrt_mount pts = { .destination = "/dev/pts",
+                           .source = "devpts",
+                           .type = "devpts",
+                           .options = pts_opts,
+                           .n_options = ARRAY_SIZE (pts_opts) - (ctx->in_userns ? 1 : 0) };
+  struct mrt_mount shm = {
+    .destination = "/dev/shm", .source = "shm", .type = "tmpfs", .options = shm_opts, .n_options = ARRAY_SIZE (shm_opts)
+  };
   if (mrt_find_mount (spec, "/dev/pts") == NULL && mrt_mount_entry (ctx, &pts, 0, err) < 0)
     return mrt_error_prefix (err, "default /dev/pts");
   if (mrt_find_mount (spec, "/dev/shm") == NULL && mrt_mount_entry (ctx, &shm, 0, err) < 0)
@@ -142,7 +143,7 @@ mrt_devices_setup (const struct mrt_mount_ctx *ctx, const struct mrt_spec *spec,
   if (devm)
     {
       cleanup_mount_options struct mrt_mount_options o;
-      mrt_mount_options_parse ((const char *const *) devm->options, devm->n_options, devm->type, &o);
+      mrt_mount_options_parse ((const char *const *)devm->options, devm->n_options, devm->type, &o);
       if (mrt_mount_options_is_bind (&o))
         return 0;
     }

@@ -60,14 +60,10 @@ struct prop_word
 };
 
 static const struct prop_word prop_words[] = {
-  { "private", MS_PRIVATE },
-  { "rprivate", MS_PRIVATE | MS_REC },
-  { "shared", MS_SHARED },
-  { "rshared", MS_SHARED | MS_REC },
-  { "slave", MS_SLAVE },
-  { "rslave", MS_SLAVE | MS_REC },
-  { "unbindable", MS_UNBINDABLE },
-  { "runbindable", MS_UNBINDABLE | MS_REC },
+  { "private", MS_PRIVATE },       { "rprivate", MS_PRIVATE | MS_REC },
+  { "shared", MS_SHARED },         { "rshared", MS_SHARED | MS_REC },
+  { "slave", MS_SLAVE },           { "rslave", MS_SLAVE | MS_REC },
+  { "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
 };
 
 struct attr_word
@@ -221,6 +217,6 @@ mrt_propagation_parse (const char *value)
     return 0;
   for (size_t i = 0; i < ARRAY_SIZE (prop_words); i++)
     if (strcmp (value, prop_words[i].name) == 0)
-      return (long) prop_words[i].flag;
+      return (long)prop_words[i].flag;
   return -1;
 }

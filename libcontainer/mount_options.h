@@ -18,20 +18,19 @@
 
 struct mrt_mount_options
 {
-  unsigned long flags;        /* MS_* for mount(2), incl. MS_BIND/MS_REC/MS_REMOUNT */
-  unsigned long clear;        /* MS_* explicitly cleared (rw, suid, ...) */
-  unsigned long propagation;  /* last MS_SHARED/SLAVE/PRIVATE/UNBINDABLE[|MS_REC], 0 if none */
-  uint64_t attr_set;          /* MOUNT_ATTR_* to set recursively (rro, rnosuid, ...) */
-  uint64_t attr_clr;          /* MOUNT_ATTR_* to clear recursively (rrw, rsuid, ...) */
-  char *data;                 /* fs data ("size=64k,mode=755"), NULL when none */
-  bool tmpcopyup;             /* runc extension: copy the lower dir into the tmpfs */
-  bool idmap;                 /* "idmap"/"ridmap": idmapped mount (uses the mount's mappings) */
+  unsigned long flags;       /* MS_* for mount(2), incl. MS_BIND/MS_REC/MS_REMOUNT */
+  unsigned long clear;       /* MS_* explicitly cleared (rw, suid, ...) */
+  unsigned long propagation; /* last MS_SHARED/SLAVE/PRIVATE/UNBINDABLE[|MS_REC], 0 if none */
+  uint64_t attr_set;         /* MOUNT_ATTR_* to set recursively (rro, rnosuid, ...) */
+  uint64_t attr_clr;         /* MOUNT_ATTR_* to clear recursively (rrw, rsuid, ...) */
+  char *data;                /* fs data ("size=64k,mode=755"), NULL when none */
+  bool tmpcopyup;            /* runc extension: copy the lower dir into the tmpfs */
+  bool idmap;                /* "idmap"/"ridmap": idmapped mount (uses the mount's mappings) */
   bool idmap_recursive;
 };
 
 /* Parse options[0..n); never fails on unknown words (they become data). */
-void mrt_mount_options_parse (const char *const *options, size_t n, const char *type,
-                              struct mrt_mount_options *out);
+void mrt_mount_options_parse (const char *const *options, size_t n, const char *type, struct mrt_mount_options *out);
 void mrt_mount_options_free (struct mrt_mount_options *o);
 
 /* Is this a bind mount (type "bind" or option bind/rbind)? */

@@ -19,9 +19,9 @@
 #include "utils.h"
 
 /* What a bind remount may change; the rest of the MS_* bits are for mount. */
-#define REMOUNT_FLAGS                                                                                  \
-  (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME           \
-   | MS_STRICTATIME | MS_NOSYMFOLLOW | MS_SYNCHRONOUS | MS_DIRSYNC | MS_MANDLOCK | MS_SILENT)
+#define REMOUNT_FLAGS                                                                                                  \
+  (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME            \
+   | MS_NOSYMFOLLOW | MS_SYNCHRONOUS | MS_DIRSYNC | MS_MANDLOCK | MS_SILENT)
 
 static unsigned long
 locked_flags (const char *path)
@@ -195,7 +195,8 @@ own_cgroup_path (const char *controllers)
 static char *
 v1_controllers (const char *super)
 {
-  static const char *const skip[] = { "rw", "ro", "xattr", "clone_children", "noprefix", "cpuset_v2_mode", "nsdelegate" };
+  static const char *const skip[]
+      = { "rw", "ro", "xattr", "clone_children", "noprefix", "cpuset_v2_mode", "nsdelegate" };
   cleanup_free char *copy = xstrdup (super);
   char *out = NULL, *save = NULL;
   for (char *t = strtok_r (copy, ",", &save); t; t = strtok_r (NULL, ",", &save))
@@ -414,8 +415,16 @@ check_proc_mount (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, co
                   const char *source, mrt_error_t *err)
 {
   static const char *const allowed[] = {
-    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps", "/proc/uptime",
-    "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+    "/proc/cpuinfo",
+    "/proc/diskstats",
+    "/proc/meminfo",
+    "/proc/stat",
+    "/proc/swaps",
+    "/proc/uptime",
+    "/proc/loadavg",
+    "/proc/slabinfo",
+    "/proc/net/dev",
+    "/proc/sys/kernel/ns_last_pid",
     "/proc/sys/crypto/fips_enabled",
   };
   cleanup_free char *path = container_path (ctx, m->destination);
@@ -439,14 +448,13 @@ int
 mrt_mount_entry (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, size_t i, mrt_error_t *err)
 {
   cleanup_mount_options struct mrt_mount_options o;
-  mrt_mount_options_parse ((const char *const *) m->options, m->n_options, m->type, &o);
+  mrt_mount_options_parse ((const char *const *)m->options, m->n_options, m->type, &o);
   const char *type = m->type ? m->type : "none";
   const char *source = m->source ? m->source : type;
   int ret;
 
   if (m->n_uid_mappings || m->n_gid_mappings || o.idmap)
-    return mrt_error_make (err, ENOTSUP, "mounts[%zu]: idmapped mount on \"%s\" is not supported", i,
-                           m->destination);
+    return mrt_error_make (err, ENOTSUP, "mounts[%zu]: idmapped mount on \"%s\" is not supported", i, m->destination);
 
   /* /dev stays writable until the devices are in (rootfs.c remounts it). */
   if (!mrt_mount_options_is_bind (&o) && mrt_path_equal (m->destination, "/dev"))
@@ -475,8 +483,8 @@ mrt_mount_entry (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, siz
         {
           /* Not allowed in this user namespace: bind the host's one. */
           mrt_error_free (err);
-          ret = bind_mount (ctx, strcmp (type, "sysfs") == 0 ? "/sys" : "/dev/mqueue", m->destination,
-                            MS_REC | o.flags, type, err);
+          ret = bind_mount (ctx, strcmp (type, "sysfs") == 0 ? "/sys" : "/dev/mqueue", m->destination, MS_REC | o.flags,
+                            type, err);
         }
     }
   if (ret == 0)

@@ -26,7 +26,7 @@ apply_rlimits (const struct mrt_process *p, mrt_error_t *err)
       struct rlimit rl = { .rlim_cur = r->soft, .rlim_max = r->hard };
       if (setrlimit (r->resource, &rl) < 0)
         return mrt_error_sys (err, "process.rlimits[%zu]: setrlimit %s (soft %" PRIu64 ", hard %" PRIu64 ")", i,
-                             r->type ? r->type : "?", r->soft, r->hard);
+                              r->type ? r->type : "?", r->soft, r->hard);
     }
   return 0;
 }
@@ -100,12 +100,12 @@ mrt_cpu_list_parse (const char *list, cpu_set_t *set, mrt_error_t *err)
   while (*p)
     {
       char *end;
-      if (!isdigit ((unsigned char) *p))
+      if (!isdigit ((unsigned char)*p))
         return mrt_error_make (err, EINVAL, "invalid cpu list \"%s\"", list);
       unsigned long a = strtoul (p, &end, 10), b = a;
       if (*end == '-')
         {
-          if (!isdigit ((unsigned char) end[1]))
+          if (!isdigit ((unsigned char)end[1]))
             return mrt_error_make (err, EINVAL, "invalid cpu list \"%s\"", list);
           b = strtoul (end + 1, &end, 10);
         }
@@ -159,9 +159,8 @@ mrt_process_apply_limits (const struct mrt_process *process, mrt_error_t *err)
 {
   if (process == NULL)
     return 0;
-  if (apply_rlimits (process, err) < 0 || apply_oom_score_adj (process, err) < 0
-      || apply_io_priority (process, err) < 0 || apply_scheduler (process, err) < 0
-      || apply_initial_affinity (process, err) < 0)
+  if (apply_rlimits (process, err) < 0 || apply_oom_score_adj (process, err) < 0 || apply_io_priority (process, err) < 0
+      || apply_scheduler (process, err) < 0 || apply_initial_affinity (process, err) < 0)
     return -1;
   return 0;
 }

@@ -63,8 +63,7 @@ make_parent_mount_private (const char *rootfs, mrt_error_t *err)
       if (sscanf (line, "%*s %*s %*s %*s %4095s", mp) != 1)
         continue;
       size_t l = strlen (mp);
-      bool prefix = strcmp (mp, "/") == 0
-                    || (strncmp (real, mp, l) == 0 && (real[l] == '/' || real[l] == '\0'));
+      bool prefix = strcmp (mp, "/") == 0 || (strncmp (real, mp, l) == 0 && (real[l] == '/' || real[l] == '\0'));
       if (!prefix || l < best_len)
         continue;
       free (best);
@@ -86,7 +85,7 @@ remount_dev_readonly (const struct mrt_mount_ctx *ctx, const struct mrt_spec *sp
   if (devm == NULL)
     return 0;
   cleanup_mount_options struct mrt_mount_options o;
-  mrt_mount_options_parse ((const char *const *) devm->options, devm->n_options, devm->type, &o);
+  mrt_mount_options_parse ((const char *const *)devm->options, devm->n_options, devm->type, &o);
   if (mrt_mount_options_is_bind (&o) || !(o.flags & MS_RDONLY))
     return 0;
   cleanup_close int fd = mrt_open_in_root (ctx->rootfd, "/dev", O_PATH);
@@ -119,7 +118,7 @@ mrt_rootfs_prepare (const struct mrt_spec *spec, const struct mrt_rootfs_options
   if (!opts->new_mount_ns)
     return 0;
   long prop = root_propagation (spec);
-  if (mount (NULL, "/", NULL, prop ? (unsigned long) prop : MS_SLAVE | MS_REC, NULL) < 0)
+  if (mount (NULL, "/", NULL, prop ? (unsigned long)prop : MS_SLAVE | MS_REC, NULL) < 0)
     return mrt_error_sys (err, "linux.rootfsPropagation: set propagation of \"/\"");
   if (make_parent_mount_private (opts->rootfs, err) < 0)
     return mrt_error_prefix (err, "root.path");

@@ -11,9 +11,9 @@
 
 struct mrt_mount_ctx
 {
-  int rootfd;          /* O_PATH fd of the bind-mounted rootfs */
-  const char *rootfs;  /* its host path */
-  const char *bundle;  /* base for relative bind sources (NULL: cwd) */
+  int rootfd;         /* O_PATH fd of the bind-mounted rootfs */
+  const char *rootfs; /* its host path */
+  const char *bundle; /* base for relative bind sources (NULL: cwd) */
   bool in_userns;
   bool new_netns;
   bool new_cgroupns;

@@ -70,8 +70,8 @@ mkdir_in_root (int rootfd, const char *path, mode_t mode, int depth, mrt_error_t
               target[n] = '\0';
               const char *rest = end ? end + 1 : "";
               *p = '\0';
-              cleanup_free char *np = target[0] == '/' ? xasprintf ("%s/%s", target, rest)
-                                                       : xasprintf ("%s/%s/%s", copy, target, rest);
+              cleanup_free char *np
+                  = target[0] == '/' ? xasprintf ("%s/%s", target, rest) : xasprintf ("%s/%s/%s", copy, target, rest);
               return mkdir_in_root (rootfd, np, mode, depth + 1, err);
             }
         }
@@ -138,8 +138,7 @@ create_in_root (int rootfd, const char *path, bool dir, int depth, mrt_error_t *
   if (n <= 0)
     return mrt_error_sys (err, "open \"%s\"", path);
   target[n] = '\0';
-  cleanup_free char *np = target[0] == '/' ? xstrdup (target)
-                                           : xasprintf ("%.*s/%s", (int) (name - path), path, target);
+  cleanup_free char *np = target[0] == '/' ? xstrdup (target) : xasprintf ("%.*s/%s", (int)(name - path), path, target);
   return create_in_root (rootfd, np, false, depth + 1, err);
 }
 

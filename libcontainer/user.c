@@ -46,8 +46,7 @@ mrt_user_switch (const struct mrt_process *process, mrt_error_t *err)
         return mrt_error_sys (err, "process.user.additionalGids: setgroups");
     }
   else if (u->n_additional_gids > 0)
-    return mrt_error_make (err, EPERM,
-                           "process.user.additionalGids: setgroups is denied in this user namespace");
+    return mrt_error_make (err, EPERM, "process.user.additionalGids: setgroups is denied in this user namespace");
 
   if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
     return mrt_error_sys (err, "prctl PR_SET_KEEPCAPS");
@@ -57,6 +56,6 @@ mrt_user_switch (const struct mrt_process *process, mrt_error_t *err)
     return mrt_error_sys (err, "process.user.uid: setresuid %u", u->uid);
   if (prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return mrt_error_sys (err, "prctl PR_SET_KEEPCAPS");
-  umask (u->umask.set ? (mode_t) u->umask.value : 0022);
+  umask (u->umask.set ? (mode_t)u->umask.value : 0022);
   return 0;
 }

@@ -12,12 +12,12 @@ parse (struct mrt_mount_options *o, const char *type, size_t n, const char *cons
   mrt_mount_options_parse (opts, n, type, o);
 }
 
-#define PARSE(o, type, ...)                                                                            \
-  do                                                                                                   \
-    {                                                                                                  \
-      const char *const _opts[] = { __VA_ARGS__ };                                                     \
-      parse ((o), (type), sizeof (_opts) / sizeof (_opts[0]), _opts);                                  \
-    }                                                                                                  \
+#define PARSE(o, type, ...)                                                                                            \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      const char *const _opts[] = { __VA_ARGS__ };                                                                     \
+      parse ((o), (type), sizeof (_opts) / sizeof (_opts[0]), _opts);                                                  \
+    }                                                                                                                  \
   while (0)
 
 Test (mount_options, flags_and_data)
@@ -42,11 +42,10 @@ Test (mount_options, clear_words_undo_set_words)
 Test (mount_options, every_flag_word)
 {
   cleanup_mount_options struct mrt_mount_options o;
-  PARSE (&o, NULL, "sync", "dirsync", "remount", "mand", "noatime", "nodiratime", "relatime", "nosymfollow",
-         "silent", "iversion", "lazytime", "acl");
+  PARSE (&o, NULL, "sync", "dirsync", "remount", "mand", "noatime", "nodiratime", "relatime", "nosymfollow", "silent",
+         "iversion", "lazytime", "acl");
   cr_assert_eq (o.flags, MS_SYNCHRONOUS | MS_DIRSYNC | MS_REMOUNT | MS_MANDLOCK | MS_NOATIME | MS_NODIRATIME
-                             | MS_RELATIME | MS_NOSYMFOLLOW | MS_SILENT | MS_I_VERSION | MS_LAZYTIME
-                             | MS_POSIXACL);
+                             | MS_RELATIME | MS_NOSYMFOLLOW | MS_SILENT | MS_I_VERSION | MS_LAZYTIME | MS_POSIXACL);
   cleanup_mount_options struct mrt_mount_options o2;
   PARSE (&o2, NULL, "sync", "async", "mand", "nomand", "noatime", "atime", "nodiratime", "diratime", "relatime",
          "norelatime", "strictatime", "nostrictatime", "nosymfollow", "symfollow", "defaults");
@@ -83,8 +82,8 @@ Test (mount_options, recursive_attributes)
 {
   cleanup_mount_options struct mrt_mount_options o;
   PARSE (&o, NULL, "rbind", "rro", "rnosuid", "rnodev", "rnoexec", "rnosymfollow");
-  cr_assert_eq (o.attr_set, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC
-                                | MOUNT_ATTR_NOSYMFOLLOW);
+  cr_assert_eq (o.attr_set,
+                MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSYMFOLLOW);
   cr_assert_eq (o.attr_clr, 0);
   cr_assert_eq (o.flags, MS_BIND | MS_REC);
   cleanup_mount_options struct mrt_mount_options o2;
@@ -108,8 +107,7 @@ Test (mount_options, recursive_atime_is_one_field)
 Test (mount_options, devpts_data_and_extensions)
 {
   cleanup_mount_options struct mrt_mount_options o;
-  PARSE (&o, "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", "tmpcopyup",
-         "idmap");
+  PARSE (&o, "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", "tmpcopyup", "idmap");
   cr_assert_eq (o.flags, MS_NOSUID | MS_NOEXEC);
   cr_assert_str_eq (o.data, "newinstance,ptmxmode=0666,mode=0620,gid=5");
   cr_assert (o.tmpcopyup);
