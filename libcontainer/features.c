@@ -13,14 +13,14 @@
 #include "seccomp.h"
 #include "yajl_helpers.h"
 
-static const char *const hooks[] = { "prestart",       "createRuntime", "createContainer",
-                                     "startContainer", "poststart",     "poststop",
-                                     NULL };
+static const char *const hooks[]
+    = { "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL };
 
 /* Every word libcontainer/mount_options.c turns into a mount(2) flag, a
  * propagation change, a recursive mount_setattr(2) attribute, or tmpcopyup:
  * runc's list ("idmap" is left out: idmapped mounts are refused).
  * tests/unit/test_features.c checks each word against that parser. */
+/* clang-format off */
 const char *const mrt_features_mount_options[]
     = { "acl",          "async",       "atime",          "bind",        "defaults",     "dev",
         "diratime",     "dirsync",     "exec",           "iversion",    "lazytime",     "loud",
@@ -33,6 +33,7 @@ const char *const mrt_features_mount_options[]
         "rstrictatime", "rsuid",       "rsymfollow",     "runbindable", "rw",           "shared",
         "silent",       "slave",       "strictatime",    "suid",        "symfollow",    "sync",
         "tmpcopyup",    "unbindable",  NULL };
+/* clang-format on */
 
 static void
 gen_namespaces (yajl_gen g)
@@ -62,12 +63,12 @@ gen_capabilities (yajl_gen g)
       if (name == NULL)
         continue;
       /* libcap names the capabilities it does not know by number. */
-      if (!isdigit ((unsigned char) name[0]))
+      if (!isdigit ((unsigned char)name[0]))
         {
           char upper[64];
           size_t j;
           for (j = 0; name[j] && j < sizeof (upper) - 1; j++)
-            upper[j] = toupper ((unsigned char) name[j]);
+            upper[j] = toupper ((unsigned char)name[j]);
           upper[j] = '\0';
           gen_str (g, upper);
         }
@@ -101,7 +102,7 @@ arch_available (const char *name)
     return false;
   name += strlen (prefix);
   for (i = 0; name[i] && i < sizeof (lower) - 1; i++)
-    lower[i] = tolower ((unsigned char) name[i]);
+    lower[i] = tolower ((unsigned char)name[i]);
   lower[i] = '\0';
   uint32_t token = seccomp_arch_resolve_name (lower);
   if (token == 0)

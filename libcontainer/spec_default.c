@@ -72,8 +72,8 @@ gen_mounts (yajl_gen g, bool rootless)
     { "/dev/pts", "devpts", "devpts", rootless ? pts_rootless : pts },
     { "/dev/shm", "tmpfs", "shm", shm },
     { "/dev/mqueue", "mqueue", "mqueue", mqueue },
-    rootless ? (struct mount_entry) { "/sys", "none", "/sys", sys_rootless }
-             : (struct mount_entry) { "/sys", "sysfs", "sysfs", sys },
+    rootless ? (struct mount_entry){ "/sys", "none", "/sys", sys_rootless }
+             : (struct mount_entry){ "/sys", "sysfs", "sysfs", sys },
     { "/sys/fs/cgroup", "cgroup", "cgroup", cgroup },
   };
 
@@ -110,12 +110,19 @@ gen_linux (yajl_gen g, bool rootless)
 {
   static const char *const ns[] = { "pid", "network", "ipc", "uts", "mount", NULL };
   static const char *const ns_rootless[] = { "pid", "ipc", "uts", "mount", "user", NULL };
-  static const char *const masked[]
-      = { "/proc/acpi",        "/proc/asound",      "/proc/kcore",       "/proc/keys",   "/proc/latency_stats",
-          "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
-          NULL };
-  static const char *const readonly[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-                                          NULL };
+  static const char *const masked[] = { "/proc/acpi",
+                                        "/proc/asound",
+                                        "/proc/kcore",
+                                        "/proc/keys",
+                                        "/proc/latency_stats",
+                                        "/proc/timer_list",
+                                        "/proc/timer_stats",
+                                        "/proc/sched_debug",
+                                        "/sys/firmware",
+                                        "/proc/scsi",
+                                        NULL };
+  static const char *const readonly[]
+      = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL };
 
   gen_str (g, "linux");
   yajl_gen_map_open (g);

@@ -20,8 +20,8 @@ struct mrt_cli
 
 struct mrt_command;
 
-typedef int (*mrt_command_fn) (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *vals,
-                               int argc, char **argv, mrt_error_t *err);
+typedef int (*mrt_command_fn) (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *vals, int argc,
+                               char **argv, mrt_error_t *err);
 
 struct mrt_command
 {
@@ -29,7 +29,7 @@ struct mrt_command
   const char *args_usage; /* e.g. "<container-id>" */
   const char *summary;
   const struct mrt_opt_table *opts;
-  int min_args, max_args; /* positional arguments; max -1: unlimited */
+  int min_args, max_args;  /* positional arguments; max -1: unlimited */
   bool stop_at_positional; /* exec: the command's own flags follow the ID */
   mrt_command_fn run;
 };
@@ -50,8 +50,7 @@ int mrt_cmd_kill (struct mrt_cli *, const struct mrt_command *, struct mrt_optva
 int mrt_cmd_delete (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_state (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_list (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
-int mrt_cmd_features (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **,
-                      mrt_error_t *);
+int mrt_cmd_features (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_spec (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_help (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 /* exec, ps, pause, resume, update, events, checkpoint, restore: flags are

@@ -26,7 +26,7 @@ mrt_cmd_state (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_op
                mrt_error_t *err)
 {
   struct mrt_container_state *s = NULL;
-  (void) cmd, (void) v, (void) argc;
+  (void)cmd, (void)v, (void)argc;
   if (mrt_container_state (&cli->ctx, argv[0], &s, err) < 0)
     return -1;
   cleanup_free char *json = mrt_container_state_to_json (s, true);
@@ -71,7 +71,10 @@ print_list_json (struct mrt_container_state **states, size_t n, mrt_error_t *err
 static void
 print_list_table (struct mrt_container_state **states, size_t n)
 {
-  enum { COLS = 6 };
+  enum
+  {
+    COLS = 6
+  };
   static const char *const head[COLS] = { "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER" };
   size_t width[COLS - 1];
   cleanup_free char **cells = xmalloc0 ((n + 1) * COLS * sizeof (char *));
@@ -82,7 +85,7 @@ print_list_table (struct mrt_container_state **states, size_t n)
     {
       char **row = cells + (i + 1) * COLS;
       row[0] = xstrdup (states[i]->id ? states[i]->id : "");
-      row[1] = xasprintf ("%d", (int) states[i]->pid);
+      row[1] = xasprintf ("%d", (int)states[i]->pid);
       row[2] = xstrdup (mrt_status_name (states[i]->status));
       row[3] = xstrdup (states[i]->bundle ? states[i]->bundle : "");
       row[4] = xstrdup (states[i]->created ? states[i]->created : "");
@@ -98,7 +101,7 @@ print_list_table (struct mrt_container_state **states, size_t n)
   for (size_t i = 0; i <= n; i++)
     {
       for (int c = 0; c < COLS - 1; c++)
-        printf ("%-*s", (int) width[c], cells[i * COLS + c]);
+        printf ("%-*s", (int)width[c], cells[i * COLS + c]);
       printf ("%s\n", cells[i * COLS + COLS - 1]);
     }
   for (size_t i = 0; i < (n + 1) * COLS; i++)
@@ -114,7 +117,7 @@ mrt_cmd_list (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_opt
   struct mrt_container_state **states = NULL;
   size_t n = 0;
   int r = 0;
-  (void) argc, (void) argv;
+  (void)argc, (void)argv;
 
   if (format == NULL)
     format = "table";
@@ -134,10 +137,10 @@ mrt_cmd_list (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_opt
 }
 
 int
-mrt_cmd_features (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *v, int argc,
-                  char **argv, mrt_error_t *err)
+mrt_cmd_features (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *v, int argc, char **argv,
+                  mrt_error_t *err)
 {
-  (void) cli, (void) cmd, (void) v, (void) argc, (void) argv;
+  (void)cli, (void)cmd, (void)v, (void)argc, (void)argv;
   cleanup_free char *json = mrt_features_json ();
   if (json == NULL)
     return mrt_error_make (err, 0, "features: cannot generate the JSON");
@@ -151,7 +154,7 @@ mrt_cmd_spec (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_opt
 {
   const char *bundle = mrt_opt_get (cmd->opts, v, "bundle")->str;
   bool rootless = mrt_opt_get (cmd->opts, v, "rootless")->on;
-  (void) cli, (void) argc, (void) argv;
+  (void)cli, (void)argc, (void)argv;
 
   cleanup_free char *path = xasprintf ("%s/config.json", bundle ? bundle : ".");
   cleanup_free char *json = mrt_spec_default_json (rootless);
@@ -178,7 +181,7 @@ int
 mrt_cmd_help (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *v, int argc, char **argv,
               mrt_error_t *err)
 {
-  (void) cli, (void) cmd, (void) v;
+  (void)cli, (void)cmd, (void)v;
   if (argc == 0)
     {
       mrt_print_usage (stdout);

@@ -67,7 +67,7 @@ mrt_cmd_create (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_o
                 mrt_error_t *err)
 {
   struct create_args a;
-  (void) argc;
+  (void)argc;
   create_args_fill (&a, cmd, v, argv[0]);
   int r = mrt_container_create (&cli->ctx, &a.opts, err);
   create_args_free (&a);
@@ -80,7 +80,7 @@ mrt_cmd_run (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optv
 {
   struct create_args a;
   int status = 0;
-  (void) argc;
+  (void)argc;
   create_args_fill (&a, cmd, v, argv[0]);
   int r = mrt_container_run (&cli->ctx, &a.opts, &status, err);
   create_args_free (&a);
@@ -93,7 +93,7 @@ int
 mrt_cmd_start (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *v, int argc, char **argv,
                mrt_error_t *err)
 {
-  (void) cmd, (void) v, (void) argc;
+  (void)cmd, (void)v, (void)argc;
   return mrt_container_start (&cli->ctx, argv[0], err) < 0 ? -1 : 0;
 }
 
@@ -112,7 +112,7 @@ int
 mrt_cmd_delete (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *v, int argc, char **argv,
                 mrt_error_t *err)
 {
-  (void) argc;
+  (void)argc;
   bool force = mrt_opt_get (cmd->opts, v, "force")->on;
   return mrt_container_delete (&cli->ctx, argv[0], force, err) < 0 ? -1 : 0;
 }
@@ -121,6 +121,6 @@ int
 mrt_cmd_not_implemented (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *v, int argc,
                          char **argv, mrt_error_t *err)
 {
-  (void) cli, (void) v, (void) argc, (void) argv;
+  (void)cli, (void)v, (void)argc, (void)argv;
   return mrt_error_make (err, 0, "%s: not implemented", cmd->name);
 }

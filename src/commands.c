@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "utils.h"
 
+/* One flag per line: reads better than reflowed macros. */
+/* clang-format off */
 #define TABLE(name, ...)                                                                                     \
   static const struct mrt_opt name##_list[] = { __VA_ARGS__ };                                              \
   static const struct mrt_opt_table name = { name##_list, ARRAY_SIZE (name##_list) }
@@ -102,6 +104,8 @@ TABLE (restore_opts, O_CONSOLE_SOCKET, O_IMAGE_PATH, O_WORK_PATH, O_TCP, O_EXT_U
        { "lsm-profile", NULL, MRT_OPT_STRING, "TYPE:NAME", "LSM profile used during restore" },
        { "lsm-mount-context", NULL, MRT_OPT_STRING, "CONTEXT", "LSM mount context used during restore" });
 
+/* clang-format on */
+
 #define ID "<container-id>"
 
 const struct mrt_command mrt_commands[] = {
@@ -110,11 +114,11 @@ const struct mrt_command mrt_commands[] = {
   { "delete", ID, "delete a container and everything it holds", &delete_opts, 1, 1, false, mrt_cmd_delete },
   { "events", ID, "display container events and resource usage statistics", &events_opts, 1, 1, false,
     mrt_cmd_not_implemented },
-  { "exec", ID " <command> [args...]  |  -p process.json " ID, "execute a new process inside the container",
-    &exec_opts, 1, -1, true, mrt_cmd_not_implemented },
+  { "exec", ID " <command> [args...]  |  -p process.json " ID, "execute a new process inside the container", &exec_opts,
+    1, -1, true, mrt_cmd_not_implemented },
   { "features", "", "show the enabled features (JSON)", &no_opts, 0, 0, false, mrt_cmd_features },
-  { "kill", ID " [signal]", "send a signal (default: SIGTERM) to the container's init process", &kill_opts, 1, 2,
-    false, mrt_cmd_kill },
+  { "kill", ID " [signal]", "send a signal (default: SIGTERM) to the container's init process", &kill_opts, 1, 2, false,
+    mrt_cmd_kill },
   { "list", "", "list the containers of --root", &list_opts, 0, 0, false, mrt_cmd_list },
   { "pause", ID, "suspend every process of the container", &no_opts, 1, 1, false, mrt_cmd_not_implemented },
   { "ps", ID " [ps options]", "display the processes running inside a container", &ps_opts, 1, -1, true,

@@ -80,8 +80,8 @@ apply_global (struct mrt_cli *cli, struct mrt_optval *v, mrt_error_t *err)
     cli->ctx.state_root = "/run/minirt";
   cli->ctx.log = &cli->log;
   cli->ctx.debug = debug;
-  cli->ctx.cgroup_manager = mrt_opt_get (&global_opts, v, "systemd-cgroup")->on ? MRT_CGROUP_MANAGER_SYSTEMD
-                                                                                 : MRT_CGROUP_MANAGER_CGROUPFS;
+  cli->ctx.cgroup_manager
+      = mrt_opt_get (&global_opts, v, "systemd-cgroup")->on ? MRT_CGROUP_MANAGER_SYSTEMD : MRT_CGROUP_MANAGER_CGROUPFS;
   if (manager)
     {
       if (!one_of (manager, managers))

@@ -56,8 +56,7 @@ set_value (const struct mrt_opt *o, struct mrt_optval *v, const char *flag, cons
         errno = 0;
         unsigned long n = strtoul (value, &end, 10);
         if (*value == '\0' || *value == '-' || *end != '\0' || errno != 0)
-          return mrt_error_make (err, 0, "invalid value \"%s\" for flag %s: not a non-negative integer", value,
-                                 flag);
+          return mrt_error_make (err, 0, "invalid value \"%s\" for flag %s: not a non-negative integer", value, flag);
         v->num = n;
         v->str = value;
         return 0;
@@ -105,8 +104,8 @@ try_combined_shorts (const struct mrt_opt_table *t, const char *name, struct mrt
 }
 
 int
-mrt_opts_parse (const struct mrt_opt_table *t, int argc, char **argv, bool stop_at_positional,
-                struct mrt_optval *vals, char ***pos, int *npos, mrt_error_t *err)
+mrt_opts_parse (const struct mrt_opt_table *t, int argc, char **argv, bool stop_at_positional, struct mrt_optval *vals,
+                char ***pos, int *npos, mrt_error_t *err)
 {
   cleanup_free char **positional = xmalloc0 ((argc + 1) * sizeof (char *));
   int n = 0;
@@ -134,7 +133,7 @@ mrt_opts_parse (const struct mrt_opt_table *t, int argc, char **argv, bool stop_
 
       const char *name = arg + 1 + (arg[1] == '-');
       const char *eq = strchr (name, '=');
-      size_t len = eq ? (size_t) (eq - name) : strlen (name);
+      size_t len = eq ? (size_t)(eq - name) : strlen (name);
       size_t idx;
       const struct mrt_opt *o = find_opt (t, name, len, &idx);
       if (o == NULL)

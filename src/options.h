@@ -24,8 +24,8 @@ enum mrt_opt_type
 
 struct mrt_opt
 {
-  const char *name;    /* long name without dashes */
-  const char *alias;   /* short or alternative name, or NULL */
+  const char *name;  /* long name without dashes */
+  const char *alias; /* short or alternative name, or NULL */
   enum mrt_opt_type type;
   const char *metavar; /* for the help text, e.g. "DIR" */
   const char *help;
@@ -34,10 +34,10 @@ struct mrt_opt
 struct mrt_optval
 {
   bool set;
-  bool on;            /* BOOL */
-  const char *str;    /* STRING, UINT: the last value given */
-  unsigned long num;  /* UINT */
-  const char **list;  /* LIST */
+  bool on;           /* BOOL */
+  const char *str;   /* STRING, UINT: the last value given */
+  unsigned long num; /* UINT */
+  const char **list; /* LIST */
   size_t n_list;
 };
 

@@ -121,7 +121,7 @@ Test (features, capabilities_are_the_kernels)
   int last = -1;
   cr_assert_eq (fscanf (fp, "%d", &last), 1);
   fclose (fp);
-  cr_assert_eq (YAJL_GET_ARRAY (caps)->len, (size_t) last + 1);
+  cr_assert_eq (YAJL_GET_ARRAY (caps)->len, (size_t)last + 1);
   cr_assert_str_eq (YAJL_GET_STRING (YAJL_GET_ARRAY (caps)->values[0]), "CAP_CHOWN");
   yajl_tree_free (f);
 }

@@ -61,7 +61,8 @@ Test (spec_default, parses_as_runc_spec)
   cr_assert_eq (c->bounding[1], CAP_KILL);
   cr_assert_eq (c->bounding[2], CAP_NET_BIND_SERVICE);
 
-  static const char *const dests[] = { "/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup" };
+  static const char *const dests[]
+      = { "/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup" };
   cr_assert_eq (s->n_mounts, 7);
   for (size_t i = 0; i < 7; i++)
     cr_assert_str_eq (s->mounts[i].destination, dests[i]);
