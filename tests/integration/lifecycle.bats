@@ -491,3 +491,22 @@ HOOK
   [ -s "$BUNDLE/poststop-ran" ]
   jq -e --arg id "$CTR_ID" '.id == $id and .status == "stopped"' "$BUNDLE/poststop-ran"
 }
+
+@test "create killed with SIGKILL at any point: delete --force leaves no state, cgroup or process" {
+  set_args sleep 100
+  local d pid
+  for d in 0 0.001 0.002 0.004 0.006 0.01 0.02 0.05 0.2; do
+    "$MINIRT" --root "$STATE_ROOT" create --bundle "$BUNDLE" "$CTR_ID" </dev/null >/dev/null 2>&1 &
+    pid=$!
+    sleep "$d"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    local st
+    st=$(minirt state "$CTR_ID" 2>/dev/null | jq -r .status) || true
+    [ -z "$st" ] || [ "$st" = stopped ] || [ "$st" = created ] || fail "$d: status $st"
+    minirt delete --force "$CTR_ID"
+    [ ! -e "$STATE_ROOT/$CTR_ID" ] || fail "$d: state dir left"
+    [ -z "$(find /sys/fs/cgroup -path "*minirt-test/$CTR_ID" -type d 2>/dev/null)" ] || fail "$d: cgroup left"
+    ! pgrep -f -- "--root $STATE_ROOT create" >/dev/null || fail "$d: init left"
+  done
+}
