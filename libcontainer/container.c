@@ -28,14 +28,16 @@ char *
 mrt_hook_state_json (const struct mrt_state_record *r, enum mrt_status status, const char *oci_version)
 {
   struct mrt_container_state s = {
-    .oci_version = (char *) (oci_version ? oci_version : r->oci_version ? r->oci_version : "1.2.0"),
+    .oci_version = (char *)(oci_version      ? oci_version
+                            : r->oci_version ? r->oci_version
+                                             : "1.2.0"),
     .id = r->id,
     .pid = status == MRT_STATUS_STOPPED ? 0 : r->pid,
     .status = status,
     .bundle = r->bundle,
     .rootfs = r->rootfs,
     .created = r->created_at,
-    .owner = (char *) "",
+    .owner = (char *)"",
     .annotations = r->annotations,
     .n_annotations = r->n_annotations,
   };
@@ -100,7 +102,8 @@ build_env (struct plan *p, unsigned listen_fds)
   size_t j = 0;
   for (size_t i = 0; i < n; i++)
     {
-      if (listen_fds && (strncmp (proc->env[i], "LISTEN_FDS=", 11) == 0 || strncmp (proc->env[i], "LISTEN_PID=", 11) == 0))
+      if (listen_fds
+          && (strncmp (proc->env[i], "LISTEN_FDS=", 11) == 0 || strncmp (proc->env[i], "LISTEN_PID=", 11) == 0))
         continue;
       p->env[j++] = xstrdup (proc->env[i]);
     }
@@ -119,7 +122,7 @@ listen_fds_from_env (void)
     return 0;
   char *end;
   unsigned long n = strtoul (s, &end, 10);
-  return *end == '\0' && n < 4096 ? (unsigned) n : 0;
+  return *end == '\0' && n < 4096 ? (unsigned)n : 0;
 }
 
 static int
@@ -164,7 +167,7 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
   unsigned listen_fds = listen_fds_from_env ();
   p->preserve_fds = opts->preserve_fds + listen_fds;
   for (unsigned fd = 3; fd < 3 + p->preserve_fds; fd++)
-    if (fcntl ((int) fd, F_GETFD) < 0)
+    if (fcntl ((int)fd, F_GETFD) < 0)
       return mrt_error_sys (err, "--preserve-fds: fd %u", fd);
   build_env (p, listen_fds);
   return 0;
@@ -178,7 +181,7 @@ listen_exec_socket (const struct mrt_state_dir *d, mrt_error_t *err)
   int fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return mrt_error_sys (err, "create exec.sock");
-  if (bind (fd, (struct sockaddr *) &addr, sizeof (addr)) < 0 || listen (fd, 4) < 0)
+  if (bind (fd, (struct sockaddr *)&addr, sizeof (addr)) < 0 || listen (fd, 4) < 0)
     {
       mrt_error_sys (err, "bind `%s/exec.sock`", d->path);
       close (fd);
@@ -191,7 +194,7 @@ static int
 write_pid_file (const char *path, pid_t pid, mrt_error_t *err)
 {
   char buf[32];
-  int n = snprintf (buf, sizeof (buf), "%d", (int) pid);
+  int n = snprintf (buf, sizeof (buf), "%d", (int)pid);
   cleanup_free char *abs = NULL;
   if (path[0] != '/')
     {
@@ -201,7 +204,7 @@ write_pid_file (const char *path, pid_t pid, mrt_error_t *err)
       abs = xasprintf ("%s/%s", cwd, path);
       path = abs;
     }
-  if (mrt_write_file_atomic (path, buf, (size_t) n, 0644, err) < 0)
+  if (mrt_write_file_atomic (path, buf, (size_t)n, 0644, err) < 0)
     return mrt_error_prefix (err, "--pid-file");
   return 0;
 }
@@ -244,7 +247,7 @@ struct undo
   pid_t pid;
   struct mrt_cgroup *cgroup;
   bool state_dir;
-  const struct mrt_spec *spec;        /* poststop hooks, as runc's destroy */
+  const struct mrt_spec *spec; /* poststop hooks, as runc's destroy */
   const struct mrt_state_record *rec;
   const struct mrt_log *log;
 };
@@ -286,8 +289,8 @@ undo_all (struct undo *u, struct mrt_state_dir *d)
 /* The parent's half of create.  On success the container is `created`, its
  * state dir `d` is still locked and *pid is its init. */
 static int
-create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, bool foreground,
-               struct mrt_state_dir *d, pid_t *pid_out, mrt_error_t *err)
+create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, bool foreground, struct mrt_state_dir *d,
+               pid_t *pid_out, mrt_error_t *err)
 {
   struct plan p = { 0 };
   struct undo u = { 0 };
@@ -472,7 +475,7 @@ wait_forwarding (pid_t pid, int sfd, int *exit_status, mrt_error_t *err)
       if (n != sizeof (si))
         return mrt_error_sys (err, "read signals");
       if (si.ssi_signo != SIGCHLD)
-        kill (pid, (int) si.ssi_signo);
+        kill (pid, (int)si.ssi_signo);
     }
 }
 

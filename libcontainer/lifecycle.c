@@ -59,7 +59,7 @@ connect_exec_socket (const struct mrt_state_dir *d, mrt_error_t *err)
   int fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return mrt_error_sys (err, "socket");
-  if (connect (fd, (struct sockaddr *) &addr, sizeof (addr)) < 0)
+  if (connect (fd, (struct sockaddr *)&addr, sizeof (addr)) < 0)
     {
       mrt_error_sys (err, "start container `%s`: connect to its init", d->id);
       close (fd);
@@ -71,8 +71,7 @@ connect_exec_socket (const struct mrt_state_dir *d, mrt_error_t *err)
 /* The init announced a seccomp listener as fd N: take it, keep answering
  * CONTINUE until the init has execve()d, then hand it to listenerPath. */
 static int
-take_seccomp_listener (const struct mrt_spec *spec, const struct mrt_state_record *r, int conn, int n,
-                       mrt_error_t *err)
+take_seccomp_listener (const struct mrt_spec *spec, const struct mrt_state_record *r, int conn, int n, mrt_error_t *err)
 {
   cleanup_close int notify = mrt_seccomp_take_listener (r->pid, n, conn, err);
   if (notify < 0)
@@ -90,17 +89,17 @@ take_seccomp_listener (const struct mrt_spec *spec, const struct mrt_state_recor
   char *q = escaped;
   for (const char *s = meta; *s; s++)
     {
-      unsigned char c = (unsigned char) *s;
+      unsigned char c = (unsigned char)*s;
       if (c == '"' || c == '\\')
-        *q++ = '\\', *q++ = (char) c;
+        *q++ = '\\', *q++ = (char)c;
       else if (c < 0x20)
         q += sprintf (q, "\\u%04x", c);
       else
-        *q++ = (char) c;
+        *q++ = (char)c;
     }
   cleanup_free char *payload
       = xasprintf ("{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,\"metadata\":\"%s\",\"state\":%s}",
-                   spec->oci_version ? spec->oci_version : "1.2.0", (int) r->pid, escaped, state);
+                   spec->oci_version ? spec->oci_version : "1.2.0", (int)r->pid, escaped, state);
   return mrt_seccomp_send_listener (sc->listener_path, notify, payload, err);
 }
 
@@ -310,8 +309,7 @@ mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force,
   enum mrt_status st = mrt_state_status (d, &r);
   if (st == MRT_STATUS_RUNNING && !force)
     {
-      mrt_error_make (err, EBUSY, "cannot delete container `%s` that is not stopped: %s", d->id,
-                      mrt_status_name (st));
+      mrt_error_make (err, EBUSY, "cannot delete container `%s` that is not stopped: %s", d->id, mrt_status_name (st));
       goto out;
     }
   mrt_state_load_spec (d, &spec, &spec_err);

@@ -22,16 +22,16 @@ static const struct
   const char *name;
   int flag;
 } ns_table[MRT_NS__COUNT] = {
-  [MRT_NS_PID] = { "pid", CLONE_NEWPID },         [MRT_NS_NETWORK] = { "network", CLONE_NEWNET },
-  [MRT_NS_MOUNT] = { "mount", CLONE_NEWNS },      [MRT_NS_IPC] = { "ipc", CLONE_NEWIPC },
-  [MRT_NS_UTS] = { "uts", CLONE_NEWUTS },         [MRT_NS_USER] = { "user", CLONE_NEWUSER },
+  [MRT_NS_PID] = { "pid", CLONE_NEWPID },          [MRT_NS_NETWORK] = { "network", CLONE_NEWNET },
+  [MRT_NS_MOUNT] = { "mount", CLONE_NEWNS },       [MRT_NS_IPC] = { "ipc", CLONE_NEWIPC },
+  [MRT_NS_UTS] = { "uts", CLONE_NEWUTS },          [MRT_NS_USER] = { "user", CLONE_NEWUSER },
   [MRT_NS_CGROUP] = { "cgroup", CLONE_NEWCGROUP }, [MRT_NS_TIME] = { "time", CLONE_NEWTIME },
 };
 
 const char *
 mrt_ns_name (enum mrt_ns_type type)
 {
-  return (unsigned) type < MRT_NS__COUNT ? ns_table[type].name : "unknown";
+  return (unsigned)type < MRT_NS__COUNT ? ns_table[type].name : "unknown";
 }
 
 void
@@ -62,7 +62,7 @@ mrt_ns_plan_make (const struct mrt_linux *linux_, struct mrt_ns_plan *plan, mrt_
   for (size_t i = 0; i < linux_->n_namespaces; i++)
     {
       const struct mrt_namespace *ns = &linux_->namespaces[i];
-      if ((unsigned) ns->type >= MRT_NS__COUNT)
+      if ((unsigned)ns->type >= MRT_NS__COUNT)
         continue;
       plan->present[ns->type] = true;
       if (ns->path == NULL || *ns->path == '\0')
@@ -97,10 +97,10 @@ mrt_ns_clone (const struct mrt_ns_plan *plan, mrt_error_t *err)
       if (setns (plan->join_fd[MRT_NS_PID], CLONE_NEWPID) < 0)
         return mrt_error_sys (err, "linux.namespaces: join pid namespace `%s`", plan->join_path[MRT_NS_PID]);
     }
-  struct clone_args args = { .flags = (uint64_t) plan->clone_flags, .exit_signal = SIGCHLD };
-  pid_t pid = (pid_t) mrt_clone3 (&args);
+  struct clone_args args = { .flags = (uint64_t)plan->clone_flags, .exit_signal = SIGCHLD };
+  pid_t pid = (pid_t)mrt_clone3 (&args);
   if (pid < 0 && errno == ENOSYS)
-    pid = (pid_t) syscall (SYS_clone, plan->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+    pid = (pid_t)syscall (SYS_clone, plan->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid < 0)
     {
       mrt_error_sys (err, "clone with linux.namespaces");
@@ -119,13 +119,13 @@ write_map (pid_t pid, const char *file, const struct mrt_id_mapping *m, size_t n
   size_t cap = 64 * (n + 1), used = 0;
   cleanup_free char *buf = xmalloc0 (cap);
   for (size_t i = 0; i < n; i++)
-    used += snprintf (buf + used, cap - used, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", m[i].container_id,
-                      m[i].host_id, m[i].size);
-  cleanup_free char *path = xasprintf ("/proc/%d/%s", (int) pid, file);
+    used += snprintf (buf + used, cap - used, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", m[i].container_id, m[i].host_id,
+                      m[i].size);
+  cleanup_free char *path = xasprintf ("/proc/%d/%s", (int)pid, file);
   cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return mrt_error_sys (err, "%s: open %s", field, path);
-  if (write (fd, buf, used) != (ssize_t) used)
+  if (write (fd, buf, used) != (ssize_t)used)
     return mrt_error_sys (err, "%s: write %s", field, path);
   return 0;
 }
@@ -136,15 +136,14 @@ mrt_ns_write_id_maps (pid_t pid, const struct mrt_linux *linux_, const struct mr
   if (!plan->create[MRT_NS_USER])
     return 0;
   if (linux_->n_uid_mappings == 0 || linux_->n_gid_mappings == 0)
-    return mrt_error_make (err, EINVAL,
-                           "linux.uidMappings/gidMappings: required with a new user namespace");
+    return mrt_error_make (err, EINVAL, "linux.uidMappings/gidMappings: required with a new user namespace");
   if (write_map (pid, "uid_map", linux_->uid_mappings, linux_->n_uid_mappings, "linux.uidMappings", err) < 0)
     return -1;
   /* Without CAP_SETGID in the parent user namespace the kernel only
    * accepts a gid_map after setgroups is denied. */
   if (geteuid () != 0)
     {
-      cleanup_free char *path = xasprintf ("/proc/%d/setgroups", (int) pid);
+      cleanup_free char *path = xasprintf ("/proc/%d/setgroups", (int)pid);
       cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
       if (fd < 0 || write (fd, "deny", 4) != 4)
         return mrt_error_sys (err, "linux.gidMappings: write %s", path);
@@ -156,8 +155,8 @@ int
 mrt_ns_join_paths (const struct mrt_ns_plan *plan, mrt_error_t *err)
 {
   /* The user namespace first: the others may be owned by it. */
-  static const enum mrt_ns_type order[] = { MRT_NS_USER, MRT_NS_NETWORK, MRT_NS_IPC, MRT_NS_UTS,
-                                            MRT_NS_CGROUP, MRT_NS_TIME, MRT_NS_MOUNT };
+  static const enum mrt_ns_type order[]
+      = { MRT_NS_USER, MRT_NS_NETWORK, MRT_NS_IPC, MRT_NS_UTS, MRT_NS_CGROUP, MRT_NS_TIME, MRT_NS_MOUNT };
   for (size_t i = 0; i < ARRAY_SIZE (order); i++)
     {
       enum mrt_ns_type t = order[i];
@@ -188,11 +187,11 @@ write_time_offsets (const struct mrt_time_offsets *o, mrt_error_t *err)
   while (*line)
     {
       char *nl = strchr (line, '\n');
-      size_t len = (size_t) (nl - line) + 1;
+      size_t len = (size_t)(nl - line) + 1;
       cleanup_close int fd = open ("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
       if (fd < 0)
         return mrt_error_sys (err, "linux.timeOffsets: open /proc/self/timens_offsets");
-      if (write (fd, line, len) != (ssize_t) len)
+      if (write (fd, line, len) != (ssize_t)len)
         return mrt_error_sys (err, "linux.timeOffsets: write /proc/self/timens_offsets");
       line = nl + 1;
     }

@@ -71,7 +71,7 @@ mrt_msg_send (int fd, char type, const char *text)
   do
     n = send (fd, buf, len + 1, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
-  return n == (ssize_t) (len + 1) ? 0 : -1;
+  return n == (ssize_t)(len + 1) ? 0 : -1;
 }
 
 int
@@ -191,8 +191,8 @@ mark_fds_cloexec (unsigned preserve_fds, mrt_error_t *err)
 {
   for (unsigned fd = 3; fd < 3 + preserve_fds; fd++)
     {
-      int flags = fcntl ((int) fd, F_GETFD);
-      if (flags >= 0 && fcntl ((int) fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+      int flags = fcntl ((int)fd, F_GETFD);
+      if (flags >= 0 && fcntl ((int)fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
         return mrt_error_sys (err, "--preserve-fds: fd %u", fd);
     }
   if (syscall (SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
@@ -201,9 +201,9 @@ mark_fds_cloexec (unsigned preserve_fds, mrt_error_t *err)
   long max = sysconf (_SC_OPEN_MAX);
   for (long fd = 3 + preserve_fds; fd < (max > 0 ? max : 65536); fd++)
     {
-      int flags = fcntl ((int) fd, F_GETFD);
+      int flags = fcntl ((int)fd, F_GETFD);
       if (flags >= 0)
-        fcntl ((int) fd, F_SETFD, flags | FD_CLOEXEC);
+        fcntl ((int)fd, F_SETFD, flags | FD_CLOEXEC);
     }
   return 0;
 }
@@ -217,8 +217,7 @@ null_terminated (char **v, size_t n)
   return r;
 }
 
-static void __attribute__ ((noreturn))
-child_fail (struct mrt_launch *l, int conn, mrt_error_t *err)
+static void __attribute__ ((noreturn)) child_fail (struct mrt_launch *l, int conn, mrt_error_t *err)
 {
   const char *msg = err && *err && (*err)->msg ? (*err)->msg : "container init failed";
   if (conn >= 0)
@@ -238,8 +237,7 @@ run_hooks (const struct mrt_spec *spec, enum mrt_hook_kind kind, const char *sta
 
 /* ---- the child ----------------------------------------------------------- */
 
-static void __attribute__ ((noreturn))
-child_main (struct mrt_launch *l)
+static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
 {
   mrt_error_t err = NULL;
   const struct mrt_spec *spec = l->spec;

@@ -33,20 +33,20 @@ struct mrt_launch
 {
   const struct mrt_spec *spec;
   const char *id;
-  const char *rootfs;           /* absolute host path */
-  const char *bundle;           /* absolute host path */
+  const char *rootfs; /* absolute host path */
+  const char *bundle; /* absolute host path */
   const struct mrt_log *log;
   struct mrt_ns_plan ns;
   struct mrt_seccomp_filter *seccomp;
-  char **env;                   /* process.env (+ LISTEN_FDS/LISTEN_PID) */
-  unsigned preserve_fds;        /* fds 3 .. 3+preserve_fds-1 reach the container */
+  char **env;            /* process.env (+ LISTEN_FDS/LISTEN_PID) */
+  unsigned preserve_fds; /* fds 3 .. 3+preserve_fds-1 reach the container */
   bool no_pivot;
   bool no_new_keyring;
-  int sync_child;               /* the child's end of the sync socketpair */
-  int sync_parent;              /* closed by the child */
-  int exec_listen;              /* listening exec.sock */
-  int console_sock;             /* connected --console-socket, or -1 */
-  int close_in_child[4];        /* parent-only fds (lock, state dir): -1 = unused */
+  int sync_child;        /* the child's end of the sync socketpair */
+  int sync_parent;       /* closed by the child */
+  int exec_listen;       /* listening exec.sock */
+  int console_sock;      /* connected --console-socket, or -1 */
+  int close_in_child[4]; /* parent-only fds (lock, state dir): -1 = unused */
 };
 
 /* Clone the init.  In the parent returns its pid; the child never returns. */

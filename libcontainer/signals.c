@@ -16,12 +16,12 @@ static const struct
   const char *name;
   int sig;
 } signal_names[] = {
-  { "ABRT", SIGABRT }, { "ALRM", SIGALRM },   { "BUS", SIGBUS },       { "CHLD", SIGCHLD }, { "CLD", SIGCHLD },
-  { "CONT", SIGCONT }, { "FPE", SIGFPE },     { "HUP", SIGHUP },       { "ILL", SIGILL },   { "INT", SIGINT },
-  { "IO", SIGIO },     { "IOT", SIGIOT },     { "KILL", SIGKILL },     { "PIPE", SIGPIPE }, { "POLL", SIGPOLL },
-  { "PROF", SIGPROF }, { "PWR", SIGPWR },     { "QUIT", SIGQUIT },     { "SEGV", SIGSEGV }, { "STKFLT", SIGSTKFLT },
-  { "STOP", SIGSTOP }, { "SYS", SIGSYS },     { "TERM", SIGTERM },     { "TRAP", SIGTRAP }, { "TSTP", SIGTSTP },
-  { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },   { "URG", SIGURG },       { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
+  { "ABRT", SIGABRT },     { "ALRM", SIGALRM },   { "BUS", SIGBUS },   { "CHLD", SIGCHLD }, { "CLD", SIGCHLD },
+  { "CONT", SIGCONT },     { "FPE", SIGFPE },     { "HUP", SIGHUP },   { "ILL", SIGILL },   { "INT", SIGINT },
+  { "IO", SIGIO },         { "IOT", SIGIOT },     { "KILL", SIGKILL }, { "PIPE", SIGPIPE }, { "POLL", SIGPOLL },
+  { "PROF", SIGPROF },     { "PWR", SIGPWR },     { "QUIT", SIGQUIT }, { "SEGV", SIGSEGV }, { "STKFLT", SIGSTKFLT },
+  { "STOP", SIGSTOP },     { "SYS", SIGSYS },     { "TERM", SIGTERM }, { "TRAP", SIGTRAP }, { "TSTP", SIGTSTP },
+  { "TTIN", SIGTTIN },     { "TTOU", SIGTTOU },   { "URG", SIGURG },   { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
   { "VTALRM", SIGVTALRM }, { "WINCH", SIGWINCH }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
 };
 
@@ -29,7 +29,7 @@ static int
 parse_number (const char *s, long *out)
 {
   char *end = NULL;
-  if (*s == '\0' || !isdigit ((unsigned char) *s))
+  if (*s == '\0' || !isdigit ((unsigned char)*s))
     return -1;
   errno = 0;
   long v = strtol (s, &end, 10);
@@ -49,7 +49,7 @@ mrt_parse_signal (const char *s, int *signal, mrt_error_t *err)
     {
       if (n < 0 || n > SIGRTMAX)
         return mrt_error_make (err, EINVAL, "invalid signal `%s`", s);
-      *signal = (int) n;
+      *signal = (int)n;
       return 0;
     }
   const char *name = strncasecmp (s, "SIG", 3) == 0 ? s + 3 : s;
@@ -80,7 +80,7 @@ mrt_parse_signal (const char *s, int *signal, mrt_error_t *err)
       long v = base + dir * n;
       if (v < SIGRTMIN || v > SIGRTMAX)
         return mrt_error_make (err, EINVAL, "invalid signal `%s`", s);
-      *signal = (int) v;
+      *signal = (int)v;
       return 0;
     }
   return mrt_error_make (err, EINVAL, "invalid signal `%s`", s);

@@ -146,8 +146,7 @@ mrt_state_dir_open (const char *root, const char *id, bool lock, struct mrt_stat
   out->dirfd = open (out->path, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (out->dirfd < 0)
     {
-      int r = errno == ENOENT ? not_exist (err, id)
-                              : mrt_error_sys (err, "open state dir `%s`", out->path);
+      int r = errno == ENOENT ? not_exist (err, id) : mrt_error_sys (err, "open state dir `%s`", out->path);
       mrt_state_dir_close (out);
       return r;
     }
@@ -157,8 +156,7 @@ mrt_state_dir_open (const char *root, const char *id, bool lock, struct mrt_stat
       if (out->lockfd < 0)
         {
           int saved = errno;
-          int r = saved == ENOENT ? not_exist (err, id)
-                                  : mrt_error_sys (err, "open lock of `%s`", id);
+          int r = saved == ENOENT ? not_exist (err, id) : mrt_error_sys (err, "open lock of `%s`", id);
           /* A state dir without its lock is what a create killed right
            * after its mkdir leaves: remove it if still empty (rmdir refuses
            * otherwise), so `delete --force` leaves nothing. */
@@ -229,24 +227,24 @@ mrt_state_record_clear (struct mrt_state_record *r)
 static void
 gen_str (yajl_gen g, const char *key, const char *value)
 {
-  yajl_gen_string (g, (const unsigned char *) key, strlen (key));
+  yajl_gen_string (g, (const unsigned char *)key, strlen (key));
   if (value == NULL)
     yajl_gen_null (g);
   else
-    yajl_gen_string (g, (const unsigned char *) value, strlen (value));
+    yajl_gen_string (g, (const unsigned char *)value, strlen (value));
 }
 
 static void
 gen_int (yajl_gen g, const char *key, long long value)
 {
-  yajl_gen_string (g, (const unsigned char *) key, strlen (key));
+  yajl_gen_string (g, (const unsigned char *)key, strlen (key));
   yajl_gen_integer (g, value);
 }
 
 static void
 gen_annotations (yajl_gen g, const struct mrt_kv *kv, size_t n)
 {
-  yajl_gen_string (g, (const unsigned char *) "annotations", strlen ("annotations"));
+  yajl_gen_string (g, (const unsigned char *)"annotations", strlen ("annotations"));
   yajl_gen_map_open (g);
   for (size_t i = 0; i < n; i++)
     gen_str (g, kv[i].key, kv[i].value);
@@ -276,9 +274,9 @@ mrt_state_record_to_json (const struct mrt_state_record *r)
   gen_str (g, "id", r->id);
   gen_str (g, "phase", r->created ? "created" : "creating");
   gen_int (g, "pid", r->pid);
-  gen_int (g, "pidStart", (long long) r->pid_start);
+  gen_int (g, "pidStart", (long long)r->pid_start);
   gen_int (g, "creatorPid", r->creator_pid);
-  gen_int (g, "creatorStart", (long long) r->creator_start);
+  gen_int (g, "creatorStart", (long long)r->creator_start);
   gen_str (g, "bundle", r->bundle);
   gen_str (g, "rootfs", r->rootfs);
   gen_str (g, "created", r->created_at);
@@ -319,10 +317,10 @@ mrt_state_record_from_json (const char *json, struct mrt_state_record *r, mrt_er
   r->id = tree_str (root, "id");
   cleanup_free char *phase = tree_str (root, "phase");
   r->created = phase && strcmp (phase, "created") == 0;
-  r->pid = (pid_t) tree_int (root, "pid");
-  r->pid_start = (uint64_t) tree_int (root, "pidStart");
-  r->creator_pid = (pid_t) tree_int (root, "creatorPid");
-  r->creator_start = (uint64_t) tree_int (root, "creatorStart");
+  r->pid = (pid_t)tree_int (root, "pid");
+  r->pid_start = (uint64_t)tree_int (root, "pidStart");
+  r->creator_pid = (pid_t)tree_int (root, "creatorPid");
+  r->creator_start = (uint64_t)tree_int (root, "creatorStart");
   r->bundle = tree_str (root, "bundle");
   r->rootfs = tree_str (root, "rootfs");
   r->created_at = tree_str (root, "created");
@@ -381,7 +379,7 @@ int
 mrt_proc_stat (pid_t pid, uint64_t *start_time, char *state)
 {
   char path[64];
-  snprintf (path, sizeof (path), "/proc/%d/stat", (int) pid);
+  snprintf (path, sizeof (path), "/proc/%d/stat", (int)pid);
   cleanup_free char *buf = NULL;
   mrt_error_t err = NULL;
   if (pid <= 0 || mrt_read_file (path, 65536, &buf, NULL, &err) < 0)
@@ -397,8 +395,7 @@ mrt_proc_stat (pid_t pid, uint64_t *start_time, char *state)
   char st = 0;
   unsigned long long start = 0;
   /* field 3 is the state, field 22 the start time. */
-  if (sscanf (p, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu", &st, &start)
-      != 2)
+  if (sscanf (p, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu", &st, &start) != 2)
     return -1;
   if (start_time)
     *start_time = start;
@@ -444,8 +441,7 @@ mrt_now_rfc3339 (void)
 }
 
 int
-mrt_state_to_public (const struct mrt_state_dir *d, const struct mrt_state_record *r,
-                     struct mrt_container_state **out)
+mrt_state_to_public (const struct mrt_state_dir *d, const struct mrt_state_record *r, struct mrt_container_state **out)
 {
   struct mrt_container_state *s = xmalloc0 (sizeof (*s));
   s->oci_version = xstrdup (r->oci_version ? r->oci_version : "1.2.0");
@@ -459,7 +455,7 @@ mrt_state_to_public (const struct mrt_state_dir *d, const struct mrt_state_recor
   if (fstat (d->dirfd, &st) == 0)
     {
       struct passwd *pw = getpwuid (st.st_uid);
-      s->owner = pw ? xstrdup (pw->pw_name) : xasprintf ("%u", (unsigned) st.st_uid);
+      s->owner = pw ? xstrdup (pw->pw_name) : xasprintf ("%u", (unsigned)st.st_uid);
     }
   else
     s->owner = xstrdup ("");
@@ -483,7 +479,7 @@ const char *
 mrt_status_name (enum mrt_status s)
 {
   static const char *const names[] = { "creating", "created", "running", "paused", "stopped" };
-  return (unsigned) s < ARRAY_SIZE (names) ? names[s] : "unknown";
+  return (unsigned)s < ARRAY_SIZE (names) ? names[s] : "unknown";
 }
 
 void

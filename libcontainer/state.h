@@ -26,11 +26,11 @@ int mrt_validate_id (const char *id, mrt_error_t *err);
 
 struct mrt_state_dir
 {
-  char *root;  /* --root */
+  char *root; /* --root */
   char *id;
-  char *path;  /* <root>/<id> */
-  int dirfd;   /* O_PATH|O_DIRECTORY of <root>/<id> */
-  int lockfd;  /* <root>/<id>/lock, flock()ed when locked */
+  char *path; /* <root>/<id> */
+  int dirfd;  /* O_PATH|O_DIRECTORY of <root>/<id> */
+  int lockfd; /* <root>/<id>/lock, flock()ed when locked */
 };
 
 /* mkdir <root>/<id> and take its lock.  EEXIST: "container with id exists". */
@@ -49,15 +49,15 @@ struct mrt_state_record
 {
   char *oci_version;
   char *id;
-  bool created;            /* false while `create` is still at work */
-  pid_t pid;               /* container init on the host, 0 before clone */
-  uint64_t pid_start;      /* field 22 of /proc/PID/stat, against PID reuse */
-  pid_t creator_pid;       /* the `create`/`run` process */
+  bool created;       /* false while `create` is still at work */
+  pid_t pid;          /* container init on the host, 0 before clone */
+  uint64_t pid_start; /* field 22 of /proc/PID/stat, against PID reuse */
+  pid_t creator_pid;  /* the `create`/`run` process */
   uint64_t creator_start;
   char *bundle;
   char *rootfs;
-  char *created_at;        /* RFC 3339 */
-  char *cgroup;            /* mrt_cgroup_save() text, NULL when none yet */
+  char *created_at; /* RFC 3339 */
+  char *cgroup;     /* mrt_cgroup_save() text, NULL when none yet */
   struct mrt_kv *annotations;
   size_t n_annotations;
 };

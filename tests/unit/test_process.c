@@ -12,7 +12,7 @@
 
 Test (process, find_executable_in_path)
 {
-  char *env[] = { (char *) "FOO=1", (char *) "PATH=/nonexistent:/bin:/usr/bin", NULL };
+  char *env[] = { (char *)"FOO=1", (char *)"PATH=/nonexistent:/bin:/usr/bin", NULL };
   char *out = NULL;
   mrt_error_t err = NULL;
   cr_assert_eq (mrt_find_executable ("sh", env, &out, &err), 0);
@@ -25,7 +25,7 @@ Test (process, find_executable_in_path)
 
 Test (process, find_executable_errors)
 {
-  char *env[] = { (char *) "PATH=/bin", NULL };
+  char *env[] = { (char *)"PATH=/bin", NULL };
   char *out = NULL;
   mrt_error_t err = NULL;
   cr_expect_lt (mrt_find_executable ("no-such-tool-xyz", env, &out, &err), 0);
@@ -33,7 +33,7 @@ Test (process, find_executable_errors)
   cr_expect_str_eq (err->msg, "exec: \"no-such-tool-xyz\": executable file not found in $PATH");
   mrt_error_free (&err);
   /* a directory on the PATH is not an executable */
-  char *env2[] = { (char *) "PATH=/", NULL };
+  char *env2[] = { (char *)"PATH=/", NULL };
   cr_expect_lt (mrt_find_executable ("bin", env2, &out, &err), 0);
   mrt_error_free (&err);
   cr_expect_lt (mrt_find_executable ("/etc/passwd", env, &out, &err), 0);
@@ -83,8 +83,9 @@ Test (process, sync_messages)
 Test (process, namespace_plan)
 {
   struct mrt_namespace ns[] = {
-    { MRT_NS_PID, NULL }, { MRT_NS_NETWORK, (char *) "/proc/self/ns/net" }, { MRT_NS_CGROUP, NULL },
-    { MRT_NS_TIME, NULL }, { MRT_NS_MOUNT, (char *) "" },
+    { MRT_NS_PID, NULL },         { MRT_NS_NETWORK, (char *)"/proc/self/ns/net" },
+    { MRT_NS_CGROUP, NULL },      { MRT_NS_TIME, NULL },
+    { MRT_NS_MOUNT, (char *)"" },
   };
   struct mrt_linux l = { .namespaces = ns, .n_namespaces = 5 };
   struct mrt_ns_plan plan;
@@ -101,7 +102,7 @@ Test (process, namespace_plan)
   mrt_ns_plan_close (&plan);
   cr_expect_eq (plan.join_fd[MRT_NS_NETWORK], -1);
 
-  ns[1].path = (char *) "/nonexistent/ns";
+  ns[1].path = (char *)"/nonexistent/ns";
   cr_expect_lt (mrt_ns_plan_make (&l, &plan, &err), 0);
   cr_assert_not_null (err);
   cr_expect_not_null (strstr (err->msg, "linux.namespaces[1].path"), "%s", err->msg);

@@ -27,7 +27,7 @@ setup_root (void)
 static int
 remove_one (const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-  (void) st, (void) flag, (void) ftw;
+  (void)st, (void)flag, (void)ftw;
   return remove (path);
 }
 
@@ -79,19 +79,19 @@ Test (state, invalid_ids)
 
 Test (state, record_json_roundtrip)
 {
-  struct mrt_kv ann[] = { { (char *) "k1", (char *) "v \"1\"" }, { (char *) "k/2", (char *) "" } };
+  struct mrt_kv ann[] = { { (char *)"k1", (char *)"v \"1\"" }, { (char *)"k/2", (char *)"" } };
   struct mrt_state_record r = {
-    .oci_version = (char *) "1.2.0",
-    .id = (char *) "c1",
+    .oci_version = (char *)"1.2.0",
+    .id = (char *)"c1",
     .created = true,
     .pid = 1234,
     .pid_start = 987654321ULL,
     .creator_pid = 42,
     .creator_start = 7,
-    .bundle = (char *) "/b",
-    .rootfs = (char *) "/b/rootfs",
-    .created_at = (char *) "2024-01-02T03:04:05.000000001Z",
-    .cgroup = (char *) "v1:/x/y",
+    .bundle = (char *)"/b",
+    .rootfs = (char *)"/b/rootfs",
+    .created_at = (char *)"2024-01-02T03:04:05.000000001Z",
+    .cgroup = (char *)"v1:/x/y",
     .annotations = ann,
     .n_annotations = 2,
   };
@@ -145,7 +145,7 @@ Test (state, create_open_remove)
   cr_expect_lt (flock (fd, LOCK_EX | LOCK_NB), 0);
   cr_expect_eq (errno, EWOULDBLOCK);
 
-  struct mrt_state_record r = { .id = (char *) "c1", .creator_pid = getpid () };
+  struct mrt_state_record r = { .id = (char *)"c1", .creator_pid = getpid () };
   mrt_proc_stat (getpid (), &r.creator_start, NULL);
   cr_assert_eq (mrt_state_write (&d, &r, &err), 0);
   /* atomically written: no temp file left */
@@ -213,7 +213,7 @@ Test (state, statuses)
   struct mrt_state_dir d;
   mrt_error_t err = NULL;
   cr_assert_eq (mrt_state_dir_create (root, "s1", &d, &err), 0);
-  struct mrt_state_record r = { .id = (char *) "s1" };
+  struct mrt_state_record r = { .id = (char *)"s1" };
 
   /* creating while the creator lives, stopped once it is gone */
   r.creator_pid = getpid ();
