@@ -410,6 +410,13 @@ mrt_container_state (struct mrt_context *ctx, const char *id, struct mrt_contain
   return state_of (ctx->state_root, id, out, err);
 }
 
+static int
+compare_states (const void *a, const void *b)
+{
+  const struct mrt_container_state *const *x = a, *const *y = b;
+  return strcmp ((*x)->id, (*y)->id);
+}
+
 int
 mrt_container_list (struct mrt_context *ctx, struct mrt_container_state ***out, size_t *n, mrt_error_t *err)
 {
@@ -435,6 +442,9 @@ mrt_container_list (struct mrt_context *ctx, struct mrt_container_state ***out, 
       v[len++] = s;
     }
   closedir (dir);
+  /* Sorted by ID, as runc lists them. */
+  if (len > 1)
+    qsort (v, len, sizeof (*v), compare_states);
   *out = v;
   *n = len;
   return 0;
