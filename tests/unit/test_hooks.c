@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -461,4 +462,33 @@ Test (hooks, huge_timeout_is_no_timeout)
 
   one_hook (&h, MRT_HOOK_PRESTART, "/bin/busybox", args, 1, NULL, 0, INT64_MAX);
   cr_assert_eq (mrt_hooks_run (&h.hooks, MRT_HOOK_PRESTART, "{}", &err), 0, "%s", err ? err->msg : "");
+}
+
+Test (hooks, runtime_with_closed_stdio)
+{
+  /* conmon or a shim may start the runtime with stdio closed: the pipes
+   * then get fds 0-2 and must not be clobbered by the hook's dup2s. */
+  char *out = tmp_path ("closed-stdio");
+  char *cmd = xasprintf ("cat > '%s'", out);
+  char *args[] = { "sh", "-c", cmd };
+  pid_t pid = fork ();
+  cr_assert (pid >= 0);
+  if (pid == 0)
+    {
+      struct one_hook h;
+      mrt_error_t err = NULL;
+      close (0);
+      close (1);
+      close (2);
+      one_hook (&h, MRT_HOOK_PRESTART, "/bin/busybox", args, 3, NULL, 0, 5);
+      _exit (mrt_hooks_run (&h.hooks, MRT_HOOK_PRESTART, "{\"closed\":true}", &err) == 0 ? 0 : 1);
+    }
+  int status;
+  cr_assert_eq (waitpid (pid, &status, 0), pid);
+  cr_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  char *got = slurp (out);
+  cr_assert_str_eq (got, "{\"closed\":true}");
+  free (got);
+  free (cmd);
+  free (out);
 }
