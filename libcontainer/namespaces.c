@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "namespaces.h"
 #include "syscalls.h"
@@ -85,32 +86,101 @@ mrt_ns_plan_make (const struct mrt_linux *linux_, struct mrt_ns_plan *plan, mrt_
   return 0;
 }
 
+static pid_t
+raw_clone (int flags, mrt_error_t *err)
+{
+  /* With CLONE_PARENT the exit signal is the caller's own (SIGCHLD here):
+   * clone3 wants 0. */
+  int sig = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
+  struct clone_args args = { .flags = (uint64_t)flags, .exit_signal = (uint64_t)sig };
+  pid_t pid = (pid_t)mrt_clone3 (&args);
+  if (pid < 0 && errno == ENOSYS)
+    pid = (pid_t)syscall (SYS_clone, flags | sig, NULL, NULL, NULL, NULL);
+  if (pid < 0)
+    return mrt_error_sys (err, "clone with linux.namespaces");
+  return pid;
+}
+
+static bool
+joins_any (const struct mrt_ns_plan *plan)
+{
+  for (int i = 0; i < MRT_NS__COUNT; i++)
+    if (plan->join_fd[i] >= 0)
+      return true;
+  return false;
+}
+
+/* What the helper tells the parent: the init's pid, or an error. */
+struct helper_msg
+{
+  pid_t pid;
+  char msg[1024];
+};
+
+/* In the helper: join every namespace given by path, then clone the init
+ * as a sibling (CLONE_PARENT, so it is the parent's child) and exit. */
+static pid_t
+helper_main (const struct mrt_ns_plan *plan, int out)
+{
+  struct helper_msg m = { .pid = -1 };
+  mrt_error_t e = NULL;
+  pid_t pid = -1;
+  if (mrt_ns_join_paths (plan, &e) == 0)
+    pid = raw_clone (plan->clone_flags | CLONE_PARENT, &e);
+  if (pid == 0)
+    {
+      close (out);
+      return 0;
+    }
+  m.pid = pid;
+  if (e)
+    snprintf (m.msg, sizeof (m.msg), "%s", e->msg);
+  mrt_write_all (out, &m, sizeof (m));
+  _exit (pid > 0 ? 0 : 1);
+}
+
 pid_t
 mrt_ns_clone (const struct mrt_ns_plan *plan, mrt_error_t *err)
 {
-  cleanup_close int own_pidns = -1;
-  if (plan->join_fd[MRT_NS_PID] >= 0)
+  if (!joins_any (plan))
+    return raw_clone (plan->clone_flags, err);
+
+  /* Namespaces given by path are joined before the new ones are made, as
+   * runc does, so that e.g. a joined user namespace owns the new mount and
+   * pid namespaces, and a host-owned network namespace can still be joined
+   * next to a new user namespace.  setns() would change minirt itself (its
+   * view of the state dir, its credentials), so a short-lived helper does
+   * it. */
+  int p[2];
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return mrt_error_sys (err, "pipe");
+  pid_t helper = fork ();
+  if (helper < 0)
     {
-      own_pidns = open ("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-      if (own_pidns < 0)
-        return mrt_error_sys (err, "open /proc/self/ns/pid");
-      if (setns (plan->join_fd[MRT_NS_PID], CLONE_NEWPID) < 0)
-        return mrt_error_sys (err, "linux.namespaces: join pid namespace `%s`", plan->join_path[MRT_NS_PID]);
-    }
-  struct clone_args args = { .flags = (uint64_t)plan->clone_flags, .exit_signal = SIGCHLD };
-  pid_t pid = (pid_t)mrt_clone3 (&args);
-  if (pid < 0 && errno == ENOSYS)
-    pid = (pid_t)syscall (SYS_clone, plan->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
-  if (pid < 0)
-    {
-      mrt_error_sys (err, "clone with linux.namespaces");
-      if (own_pidns >= 0)
-        setns (own_pidns, CLONE_NEWPID);
+      mrt_error_sys (err, "fork");
+      close (p[0]);
+      close (p[1]);
       return -1;
     }
-  if (pid > 0 && own_pidns >= 0 && setns (own_pidns, CLONE_NEWPID) < 0)
-    return mrt_error_sys (err, "return to own pid namespace");
-  return pid;
+  if (helper == 0)
+    {
+      close (p[0]);
+      return helper_main (plan, p[1]);
+    }
+  close (p[1]);
+  struct helper_msg m = { .pid = -1 };
+  ssize_t n;
+  do
+    n = read (p[0], &m, sizeof (m));
+  while (n < 0 && errno == EINTR);
+  close (p[0]);
+  while (waitpid (helper, NULL, 0) < 0 && errno == EINTR)
+    ;
+  if (n != (ssize_t)sizeof (m))
+    return mrt_error_make (err, 0, "linux.namespaces: the namespace helper died");
+  if (m.pid <= 0)
+    return mrt_error_make (err, 0, "%s", m.msg[0] ? m.msg : "linux.namespaces: clone failed");
+  return m.pid;
 }
 
 static int
@@ -154,9 +224,10 @@ mrt_ns_write_id_maps (pid_t pid, const struct mrt_linux *linux_, const struct mr
 int
 mrt_ns_join_paths (const struct mrt_ns_plan *plan, mrt_error_t *err)
 {
-  /* The user namespace first: the others may be owned by it. */
+  /* The user namespace first: the others may be owned by it.  pid only
+   * moves later children; mount last, it changes the root. */
   static const enum mrt_ns_type order[]
-      = { MRT_NS_USER, MRT_NS_NETWORK, MRT_NS_IPC, MRT_NS_UTS, MRT_NS_CGROUP, MRT_NS_TIME, MRT_NS_MOUNT };
+      = { MRT_NS_USER, MRT_NS_NETWORK, MRT_NS_IPC, MRT_NS_UTS, MRT_NS_CGROUP, MRT_NS_TIME, MRT_NS_PID, MRT_NS_MOUNT };
   for (size_t i = 0; i < ARRAY_SIZE (order); i++)
     {
       enum mrt_ns_type t = order[i];

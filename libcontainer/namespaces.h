@@ -11,9 +11,11 @@
  *     time_for_children (offsets can only be set before the first process
  *     enters a time namespace, so clone3(CLONE_NEWTIME) cannot be used);
  *   - a path: opened by the parent (so a bad path fails before any side
- *     effect) and joined with setns by the child, user first; a pid
- *     namespace is joined by the parent right around clone, since setns
- *     only moves the children of the caller. */
+ *     effect); a short-lived helper process joins them all with setns,
+ *     user first, and then clones the init with the new ones
+ *     (CLONE_PARENT: the init stays the parent's child).  So the new
+ *     namespaces are owned by a joined user namespace, and a new user
+ *     namespace can sit next to joined host-owned ones, as with runc. */
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -42,7 +44,7 @@ pid_t mrt_ns_clone (const struct mrt_ns_plan *plan, mrt_error_t *err);
 /* Parent: write uid_map/gid_map (and setgroups "deny" when unprivileged). */
 int mrt_ns_write_id_maps (pid_t pid, const struct mrt_linux *linux_, const struct mrt_ns_plan *plan, mrt_error_t *err);
 
-/* Child: setns every namespace given by path (user first; not pid). */
+/* setns every namespace given by path (user first); used by the helper. */
 int mrt_ns_join_paths (const struct mrt_ns_plan *plan, mrt_error_t *err);
 /* Child, after the parent placed it in its cgroup: new cgroup and time
  * namespaces. */

@@ -10,7 +10,8 @@
  * child (child_main below):
  *   0. close the parent's fds (lock, state dir), PR_SET_DUMPABLE 0,
  *      PDEATHSIG while the parent may still die half-way; wait for GO
- *   1. join namespaces given by path (setns), then the late ones (cgroup
+ *   1. (namespaces given by path were joined by a helper right before the
+ *      clone: see mrt_ns_clone) the late namespaces (cgroup
  *      namespace rooted at the container's cgroup, time + timeOffsets);
  *      in a user namespace become its root (setresuid/setresgid 0)
  *   2. session keyring (unless --no-new-keyring), new session
@@ -260,8 +261,6 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
     _exit (1); /* the parent failed or died: it cleans up */
 
   /* 1. */
-  if (mrt_ns_join_paths (&l->ns, &err) < 0)
-    child_fail (l, -1, &err);
   if (mrt_ns_unshare_late (&l->ns, spec->linux_ ? spec->linux_->time_offsets : NULL, &err) < 0)
     child_fail (l, -1, &err);
   mrt_ns_plan_close (&l->ns);

@@ -18,6 +18,12 @@ create_ctr() {
   minirt create --bundle "$BUNDLE" "$@" </dev/null >"$BUNDLE/create.out" 2>"$BUNDLE/create.err"
 }
 
+# A second container of the same bundle gets its own cgroup (deleting it
+# kills everything in its cgroup).
+own_cgroup() {
+  update_config --arg c "minirt-test/$1" '.linux.cgroupsPath = $c'
+}
+
 add_ns() {
   update_config --arg t "$1" '.linux.namespaces += [{"type": $t}]'
 }
@@ -88,6 +94,7 @@ add_ns() {
       elif .type == "ipc" then .path = ($p + "/ipc")
       elif .type == "uts" then .path = ($p + "/uts") else . end)'
   set_args sh -c 'readlink /proc/self/ns/net; readlink /proc/self/ns/ipc; readlink /proc/self/ns/uts; hostname'
+  own_cgroup "$CTR_ID-b"
   run --separate-stderr minirt run "$CTR_ID-b"
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "$want_net" ]
@@ -104,6 +111,7 @@ add_ns() {
   pid=$(minirt state "$CTR_ID-a" | jq -r .pid)
   update_config --arg p "/proc/$pid/ns/pid" '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)'
   set_args sh -c 'echo $$; cat /proc/1/cmdline | tr "\0" " "'
+  own_cgroup "$CTR_ID-b"
   run --separate-stderr minirt run "$CTR_ID-b"
   [ "$status" -eq 0 ]
   [ "${lines[0]}" != 1 ]
@@ -134,6 +142,53 @@ add_ns() {
   grep -E '^Uid:\s+100000\s+100000' "/proc/$pid/status"
   grep -E '^Gid:\s+100000\s+100000' "/proc/$pid/status"
   [ "$(readlink "/proc/$pid/ns/user")" != "$(readlink /proc/self/ns/user)" ]
+}
+
+@test "joining a user namespace by path: the new namespaces belong to it (pod-style)" {
+  chmod 755 "$BUNDLE"
+  update_config '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  set_args sleep 100
+  create_ctr "$CTR_ID-a"
+  local pid
+  pid=$(minirt state "$CTR_ID-a" | jq -r .pid)
+  # b joins a's user and network namespaces and makes its own mount, pid,
+  # ipc and uts namespaces inside that user namespace (mounting proc and
+  # sysfs there needs them to be owned by it).
+  update_config --arg p "/proc/$pid/ns" 'del(.linux.uidMappings, .linux.gidMappings)
+    | .linux.namespaces |= map(
+        if .type == "user" then .path = ($p + "/user")
+        elif .type == "network" then .path = ($p + "/net") else . end)'
+  set_args sh -c 'id -u; readlink /proc/self/ns/user; readlink /proc/self/ns/net; cat /proc/self/uid_map; echo $$'
+  own_cgroup "$CTR_ID-b"
+  run --separate-stderr minirt run "$CTR_ID-b"
+  [ "$status" -eq 0 ] || fail "$stderr"
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = "$(readlink "/proc/$pid/ns/user")" ]
+  [ "${lines[2]}" = "$(readlink "/proc/$pid/ns/net")" ]
+  [[ "${lines[3]}" =~ ^\ *0\ +200000\ +65536$ ]]
+  [ "${lines[4]}" = 1 ]
+}
+
+@test "a new user namespace next to a joined host-owned network namespace" {
+  chmod 755 "$BUNDLE"
+  set_args sleep 100
+  create_ctr "$CTR_ID-a"
+  local pid
+  pid=$(minirt state "$CTR_ID-a" | jq -r .pid)
+  update_config --arg p "/proc/$pid/ns/net" '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)
+    | .linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 300000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 300000, "size": 65536}]
+    | .mounts |= map(select(.type != "sysfs" and .type != "cgroup"))'
+  set_args sh -c 'id -u; readlink /proc/self/ns/net; readlink /proc/self/ns/user'
+  own_cgroup "$CTR_ID-b"
+  run --separate-stderr minirt run "$CTR_ID-b"
+  [ "$status" -eq 0 ] || fail "$stderr"
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = "$(readlink "/proc/$pid/ns/net")" ] || fail "got ${lines[1]} want $(readlink /proc/$pid/ns/net) pid=$pid"
+  [ "${lines[2]}" != "$(readlink /proc/self/ns/user)" ]
 }
 
 @test "user namespace without mappings is refused and leaves nothing" {
