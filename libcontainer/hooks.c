@@ -30,30 +30,12 @@
 /* The first line of a hook's stderr is kept for the error message. */
 #define FIRST_LINE_MAX 256
 
-/* The spec's own names; kept here (not in the parser) so the hooks code does
- * not depend on which file of the parser defines mrt_hook_kind_name. */
-static const char *
-kind_name (enum mrt_hook_kind kind)
-{
-  static const char *const names[MRT_HOOK__COUNT] = {
-    [MRT_HOOK_PRESTART] = "prestart",
-    [MRT_HOOK_CREATE_RUNTIME] = "createRuntime",
-    [MRT_HOOK_CREATE_CONTAINER] = "createContainer",
-    [MRT_HOOK_START_CONTAINER] = "startContainer",
-    [MRT_HOOK_POSTSTART] = "poststart",
-    [MRT_HOOK_POSTSTOP] = "poststop",
-  };
-  if ((unsigned) kind >= MRT_HOOK__COUNT)
-    return "unknown";
-  return names[kind];
-}
-
 /* Everything the parent watches while one hook runs. */
 struct hook_run
 {
   int pidfd;
-  int stdin_w;   /* -1 once the whole state was written (or the hook closed stdin) */
-  int stderr_r;  /* -1 at EOF */
+  int stdin_w;  /* -1 once the whole state was written (or the hook closed stdin) */
+  int stderr_r; /* -1 at EOF */
   const char *input;
   size_t input_len;
   size_t input_off;
@@ -99,8 +81,7 @@ close_fd (int *fd)
  * failure the errno goes to the parent over `errfd` (CLOEXEC, so a
  * successful execve closes it with nothing written). */
 __attribute__ ((noreturn)) static void
-hook_child (const struct mrt_hook *hook, char *const *argv, char *const *envp, int stdin_r, int stderr_w,
-            int errfd)
+hook_child (const struct mrt_hook *hook, char *const *argv, char *const *envp, int stdin_r, int stderr_w, int errfd)
 {
   sigset_t none;
   int e;
@@ -142,7 +123,7 @@ hook_child (const struct mrt_hook *hook, char *const *argv, char *const *envp, i
   execve (hook->path, argv, envp);
 fail:
   e = errno;
-  (void) !write (errfd, &e, sizeof (e));
+  (void)!write (errfd, &e, sizeof (e));
   _exit (127);
 }
 
@@ -152,7 +133,7 @@ now_ms (int64_t *out)
   struct timespec ts;
   if (clock_gettime (CLOCK_MONOTONIC, &ts) < 0)
     return -1;
-  *out = (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  *out = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
   return 0;
 }
 
@@ -173,7 +154,7 @@ forward_stderr (struct hook_run *r)
           close_fd (&r->stderr_r);
           return;
         }
-      (void) mrt_write_all (2, buf, n);
+      (void)mrt_write_all (2, buf, n);
       for (ssize_t i = 0; i < n && !r->first_done; i++)
         {
           if (buf[i] == '\n' || r->first_len == FIRST_LINE_MAX - 1)
@@ -203,12 +184,11 @@ feed_stdin (struct hook_run *r)
 }
 
 static int
-describe_exit (const struct hook_run *r, const siginfo_t *info, const char *where, const char *path,
-               mrt_error_t *err)
+describe_exit (const struct hook_run *r, const siginfo_t *info, const char *where, const char *path, mrt_error_t *err)
 {
   char detail[FIRST_LINE_MAX + 3] = "";
   if (r->first_len > 0)
-    snprintf (detail, sizeof (detail), ": %.*s", (int) r->first_len, r->first_line);
+    snprintf (detail, sizeof (detail), ": %.*s", (int)r->first_len, r->first_line);
   if (info->si_code == CLD_EXITED)
     {
       if (info->si_status == 0)
@@ -247,7 +227,7 @@ supervise (struct hook_run *r, const struct mrt_hook *hook, const char *where, m
         {
           if (now_ms (&now) < 0)
             return mrt_error_sys (err, "%s: clock_gettime", where);
-          timeout = now >= deadline ? 0 : deadline - now > INT_MAX ? INT_MAX : (int) (deadline - now);
+          timeout = now >= deadline ? 0 : deadline - now > INT_MAX ? INT_MAX : (int)(deadline - now);
         }
       /* poll ignores negative fds, so finished streams drop out by themselves. */
       int n = poll (fds, 3, timeout);
@@ -262,7 +242,7 @@ supervise (struct hook_run *r, const struct mrt_hook *hook, const char *where, m
             ;
           forward_stderr (r);
           return mrt_error_make (err, 0, "%s: \"%s\" timed out after %llds", where, hook->path,
-                                 (long long) hook->timeout.value);
+                                 (long long)hook->timeout.value);
         }
       if (fds[1].revents)
         feed_stdin (r);
@@ -294,7 +274,7 @@ read_exec_errno (int fd)
   do
     n = read (fd, &e, sizeof (e));
   while (n < 0 && errno == EINTR);
-  return n == (ssize_t) sizeof (e) ? e : 0;
+  return n == (ssize_t)sizeof (e) ? e : 0;
 }
 
 /* A NULL-terminated copy of a spec string array (the spec types only give
@@ -429,12 +409,12 @@ mrt_hooks_run (const struct mrt_hooks *hooks, enum mrt_hook_kind kind, const cha
   struct sigpipe_guard guard;
   int ret = 0;
 
-  if (hooks == NULL || (unsigned) kind >= MRT_HOOK__COUNT || hooks->n[kind] == 0)
+  if (hooks == NULL || (unsigned)kind >= MRT_HOOK__COUNT || hooks->n[kind] == 0)
     return 0;
   sigpipe_block (&guard);
   for (size_t i = 0; i < hooks->n[kind] && ret == 0; i++)
     {
-      cleanup_free char *where = xasprintf ("hooks.%s[%zu]", kind_name (kind), i);
+      cleanup_free char *where = xasprintf ("hooks.%s[%zu]", mrt_hook_kind_name (kind), i);
       ret = run_one (&hooks->list[kind][i], where, state_json, err);
     }
   sigpipe_restore (&guard);
@@ -447,13 +427,13 @@ mrt_hooks_run_warn (const struct mrt_hooks *hooks, enum mrt_hook_kind kind, cons
 {
   struct sigpipe_guard guard;
 
-  if (hooks == NULL || (unsigned) kind >= MRT_HOOK__COUNT || hooks->n[kind] == 0)
+  if (hooks == NULL || (unsigned)kind >= MRT_HOOK__COUNT || hooks->n[kind] == 0)
     return;
   sigpipe_block (&guard);
   for (size_t i = 0; i < hooks->n[kind]; i++)
     {
       cleanup_error mrt_error_t err = NULL;
-      cleanup_free char *where = xasprintf ("hooks.%s[%zu]", kind_name (kind), i);
+      cleanup_free char *where = xasprintf ("hooks.%s[%zu]", mrt_hook_kind_name (kind), i);
       if (run_one (&hooks->list[kind][i], where, state_json, &err) < 0 && log != NULL)
         mrt_log_warning (log, "%s", err ? err->msg : where);
     }

@@ -21,8 +21,7 @@
  * Safe to call from the container's init (createContainer, startContainer):
  * it installs no signal handler and leaves the caller's signal mask as it
  * found it.  `hooks` may be NULL. */
-int mrt_hooks_run (const struct mrt_hooks *hooks, enum mrt_hook_kind kind, const char *state_json,
-                   mrt_error_t *err);
+int mrt_hooks_run (const struct mrt_hooks *hooks, enum mrt_hook_kind kind, const char *state_json, mrt_error_t *err);
 
 /* For poststart and poststop: the spec says a failure is a warning and the
  * remaining hooks still run.  Runs them all, logging each failure on `log`

@@ -26,7 +26,7 @@ home_of_line (char *line, uid_t uid)
     return NULL;
   char *end;
   unsigned long id = strtoul (field[2], &end, 10);
-  if (*end != '\0' || id != (unsigned long) uid)
+  if (*end != '\0' || id != (unsigned long)uid)
     return NULL;
   return xstrdup (field[5]);
 }

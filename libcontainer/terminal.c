@@ -81,8 +81,8 @@ mrt_terminal_resize (int fd, const struct mrt_process *process, mrt_error_t *err
   if (process == NULL || !process->console_height.set || !process->console_width.set)
     return 0;
   struct winsize ws = {
-    .ws_row = (unsigned short) process->console_height.value,
-    .ws_col = (unsigned short) process->console_width.value,
+    .ws_row = (unsigned short)process->console_height.value,
+    .ws_col = (unsigned short)process->console_width.value,
   };
   if (ioctl (fd, TIOCSWINSZ, &ws) < 0)
     return mrt_error_sys (err, "process.consoleSize: set the terminal size");
@@ -130,11 +130,11 @@ unix_addr (const char *path, struct sockaddr_un *addr, int *dirfd, mrt_error_t *
   else if (slash == path)
     dir = xstrdup ("/");
   else
-    dir = xasprintf ("%.*s", (int) (slash - path), path);
+    dir = xasprintf ("%.*s", (int)(slash - path), path);
   *dirfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (*dirfd < 0)
     return mrt_error_sys (err, "open `%s`", dir);
-  if ((size_t) snprintf (addr->sun_path, sizeof (addr->sun_path), "/proc/self/fd/%d/%s", *dirfd, base)
+  if ((size_t)snprintf (addr->sun_path, sizeof (addr->sun_path), "/proc/self/fd/%d/%s", *dirfd, base)
       >= sizeof (addr->sun_path))
     {
       close (*dirfd);
@@ -159,7 +159,7 @@ mrt_terminal_console_socket_connect (const char *path, mrt_error_t *err)
       int fd = socket (AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
       if (fd < 0)
         return mrt_error_sys (err, "console socket: socket");
-      if (connect (fd, (struct sockaddr *) &addr, sizeof (addr)) == 0)
+      if (connect (fd, (struct sockaddr *)&addr, sizeof (addr)) == 0)
         return fd;
       int saved = errno;
       close (fd);
@@ -179,7 +179,7 @@ mrt_terminal_send_master (int sockfd, int master, const char *name, mrt_error_t 
     char buf[CMSG_SPACE (sizeof (int))];
     struct cmsghdr align;
   } control;
-  struct iovec iov = { .iov_base = (void *) payload, .iov_len = strlen (payload) };
+  struct iovec iov = { .iov_base = (void *)payload, .iov_len = strlen (payload) };
   struct msghdr msg = {
     .msg_iov = &iov,
     .msg_iovlen = 1,

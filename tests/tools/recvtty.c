@@ -37,7 +37,7 @@ listen_at (const char *path)
   char tmp[sizeof (addr.sun_path)];
   int fd;
 
-  if (snprintf (tmp, sizeof (tmp), "%s.tmp", path) >= (int) sizeof (tmp))
+  if (snprintf (tmp, sizeof (tmp), "%s.tmp", path) >= (int)sizeof (tmp))
     {
       errno = ENAMETOOLONG;
       die (path);
@@ -47,7 +47,7 @@ listen_at (const char *path)
   if (fd < 0)
     die ("socket");
   unlink (tmp);
-  if (bind (fd, (struct sockaddr *) &addr, sizeof (addr)) < 0)
+  if (bind (fd, (struct sockaddr *)&addr, sizeof (addr)) < 0)
     die ("bind");
   if (listen (fd, 1) < 0)
     die ("listen");
@@ -65,8 +65,8 @@ receive_master (int listener, char *name, size_t size)
     struct cmsghdr align;
   } control;
   struct iovec iov = { .iov_base = name, .iov_len = size - 1 };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                        .msg_controllen = sizeof (control.buf) };
+  struct msghdr msg
+      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof (control.buf) };
   int conn = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
   if (conn < 0)
     die ("accept");
@@ -91,7 +91,7 @@ now_ms (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int
@@ -150,10 +150,10 @@ main (int argc, char **argv)
         {
           if (now >= deadline)
             return 2;
-          wait = (int) (deadline - now);
+          wait = (int)(deadline - now);
         }
       if (input_at >= 0 && (wait < 0 || input_at - now < wait))
-        wait = (int) (input_at - now);
+        wait = (int)(input_at - now);
       struct pollfd p = { .fd = master, .events = POLLIN };
       int r = poll (&p, 1, wait);
       if (r < 0 && errno == EINTR)
@@ -169,7 +169,7 @@ main (int argc, char **argv)
       /* EIO: every slave fd is closed, the container is gone. */
       if (n <= 0)
         return 0;
-      if (fwrite (buf, 1, n, stdout) != (size_t) n)
+      if (fwrite (buf, 1, n, stdout) != (size_t)n)
         die ("write stdout");
       fflush (stdout);
     }

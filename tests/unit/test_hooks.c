@@ -30,7 +30,7 @@ static void
 teardown (void)
 {
   char *cmd = xasprintf ("rm -rf '%s'", tmpdir);
-  (void) !system (cmd);
+  (void)!system (cmd);
   free (cmd);
 }
 
@@ -97,8 +97,8 @@ struct one_hook
 };
 
 static void
-one_hook (struct one_hook *h, enum mrt_hook_kind kind, char *path, char **args, size_t n_args, char **env,
-          size_t n_env, int64_t timeout)
+one_hook (struct one_hook *h, enum mrt_hook_kind kind, char *path, char **args, size_t n_args, char **env, size_t n_env,
+          int64_t timeout)
 {
   memset (h, 0, sizeof (*h));
   h->hook.path = path;

@@ -31,7 +31,7 @@ static void
 teardown (void)
 {
   char *cmd = xasprintf ("rm -rf '%s'", tmpdir);
-  (void) !system (cmd);
+  (void)!system (cmd);
   free (cmd);
 }
 
@@ -93,7 +93,7 @@ listen_at (const char *path, int type)
     strcpy (addr.sun_path, path);
   else
     cr_assert_fail ("path too long for the test listener");
-  cr_assert_eq (bind (fd, (struct sockaddr *) &addr, sizeof (addr)), 0, "bind: %s", strerror (errno));
+  cr_assert_eq (bind (fd, (struct sockaddr *)&addr, sizeof (addr)), 0, "bind: %s", strerror (errno));
   cr_assert_eq (listen (fd, 1), 0);
   return fd;
 }
@@ -109,8 +109,8 @@ receive_fd (int listener, char *name, size_t name_size)
     struct cmsghdr align;
   } control;
   struct iovec iov = { .iov_base = name, .iov_len = name_size - 1 };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                        .msg_controllen = sizeof (control.buf) };
+  struct msghdr msg
+      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof (control.buf) };
   ssize_t n = recvmsg (conn, &msg, MSG_CMSG_CLOEXEC);
   cr_assert_gt (n, 0);
   name[n] = '\0';
@@ -169,7 +169,7 @@ Test (terminal, long_console_socket_path)
   mrt_error_t err = NULL;
   cr_assert_eq (mrt_mkdir_p (dir, 0755, &err), 0);
   char *path = xasprintf ("%s/console.sock", dir);
-  cr_assert_gt (strlen (path), sizeof (((struct sockaddr_un *) 0)->sun_path));
+  cr_assert_gt (strlen (path), sizeof (((struct sockaddr_un *)0)->sun_path));
 
   /* Bind it the same way, from the directory. */
   int dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -237,7 +237,7 @@ Test (terminal, setup_child_makes_controlling_tty)
         }
       if (fcntl (slave, F_GETFD) >= 0 && slave > 2)
         _exit (15);
-      (void) !write (1, "child ok\n", 9);
+      (void)!write (1, "child ok\n", 9);
       _exit (0);
     }
   close (slave);
@@ -268,7 +268,7 @@ Test (terminal, setup_in_container_sends_and_attaches)
       struct winsize ws;
       if (ioctl (1, TIOCGWINSZ, &ws) < 0 || ws.ws_row != 24 || ws.ws_col != 80)
         _exit (11);
-      (void) !write (1, "attached\n", 9);
+      (void)!write (1, "attached\n", 9);
       char c;
       if (read (0, &c, 1) != 1 || c != 'q')
         _exit (12);
@@ -283,8 +283,8 @@ Test (terminal, setup_in_container_sends_and_attaches)
     struct cmsghdr align;
   } control;
   struct iovec iov = { .iov_base = name, .iov_len = sizeof (name) - 1 };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                        .msg_controllen = sizeof (control.buf) };
+  struct msghdr msg
+      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof (control.buf) };
   ssize_t n = recvmsg (sv[0], &msg, MSG_CMSG_CLOEXEC);
   cr_assert_gt (n, 0);
   name[n] = '\0';
