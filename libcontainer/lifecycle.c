@@ -315,11 +315,13 @@ mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force,
   mrt_state_load_spec (d, &spec, &spec_err);
   mrt_error_free (&spec_err);
   pidfd = open_init_pidfd (&r);
-  if (pidfd >= 0)
-    kill_and_wait (pidfd);
   struct mrt_cgroup *cg = restore_cgroup (ctx, d, &r, spec, err);
   if (cg == NULL && *err)
-    goto out;
+    {
+      if (pidfd >= 0)
+        kill_and_wait (pidfd);
+      goto out;
+    }
   if (cg == NULL && r.cgroup == NULL && !r.created && spec && force)
     {
       /* A create killed between making its cgroup and recording it (we
@@ -334,11 +336,18 @@ mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force,
         cg = NULL;
       mrt_error_free (&ignored);
     }
+  /* The whole cgroup first: it thaws a paused container, whose init could
+   * not die otherwise. */
   if (cg)
     {
       mrt_error_t ignored = NULL;
       mrt_cgroup_kill_all (cg, SIGKILL, &ignored);
       mrt_error_free (&ignored);
+    }
+  if (pidfd >= 0)
+    kill_and_wait (pidfd);
+  if (cg)
+    {
       int c = mrt_cgroup_destroy (cg, err);
       mrt_cgroup_free (cg);
       if (c < 0)

@@ -4,21 +4,21 @@
  * Set-up order (PROTOCOL.md; the code below follows it step by step):
  * parent (minirt create / run, container.c): parse+validate config, compile
  *   seccomp, resolve bundle paths -> lock + state dir -> cgroup create ->
+ *   [namespaces given by path joined by a short-lived helper, user first,
+ *   which clones the init with CLONE_PARENT: namespaces.c] ->
  *   clone with namespace flags -> uid/gid maps (setgroups deny when needed)
  *   -> cgroup enter -> createRuntime + prestart hooks (runtime ns) -> tell
  *   child to go on (GO).
  * child (child_main below):
  *   0. close the parent's fds (lock, state dir), PR_SET_DUMPABLE 0,
  *      PDEATHSIG while the parent may still die half-way; wait for GO
- *   1. (namespaces given by path were joined by a helper right before the
- *      clone: see mrt_ns_clone) the late namespaces (cgroup
- *      namespace rooted at the container's cgroup, time + timeOffsets);
+ *   1. the late namespaces (cgroup namespace rooted at the container's
+ *      cgroup, time + timeOffsets);
  *      in a user namespace become its root (setresuid/setresgid 0)
  *   2. session keyring (unless --no-new-keyring), new session
  *   3. mrt_rootfs_prepare (propagation, rootfs bind, mounts, /dev, devices)
  *   4. createContainer hooks
- *   5. (sysctl: done by mrt_rootfs_pivot, before /proc/sys turns read-only)
- *   6. mrt_rootfs_pivot (pivot_root, read-only root, sysctl, masked/readonly);
+ *   5.-6. mrt_rootfs_pivot (pivot_root, read-only root, sysctl, masked/readonly);
  *      process.terminal: pty from the container's /dev/ptmx, master sent on
  *      the console socket the parent connected, slave as stdio
  *   7. hostname, domainname; cwd opened by path inside the new root

@@ -510,3 +510,30 @@ HOOK
     ! pgrep -f -- "--root $STATE_ROOT create" >/dev/null || fail "$d: init left"
   done
 }
+
+@test "a paused (frozen) container: state says paused; delete needs --force and then removes it promptly" {
+  local freezer=/sys/fs/cgroup/freezer
+  [ -d "$freezer" ] || skip "no v1 freezer"
+  set_args sleep 100
+  create_ctr "$CTR_ID"
+  minirt start "$CTR_ID"
+  local pid cg
+  pid=$(minirt state "$CTR_ID" | jq -r .pid)
+  cg=$(awk -F: '$2 == "freezer" {print $3}' "/proc/$pid/cgroup")
+  [[ "$cg" == */minirt-test/"$CTR_ID" ]]
+  # only the container's own cgroup is touched
+  echo FROZEN > "$freezer$cg/freezer.state"
+  for _ in $(seq 50); do
+    [ "$(cat "$freezer$cg/freezer.state")" = FROZEN ] && break
+    sleep 0.05
+  done
+  [ "$(status_of "$CTR_ID")" = paused ]
+  run minirt delete "$CTR_ID"
+  [ "$status" -ne 0 ]
+  local t0=$SECONDS
+  minirt delete --force "$CTR_ID"
+  [ $((SECONDS - t0)) -lt 5 ]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+  [ ! -d "$freezer$cg" ]
+  [ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ]
+}
