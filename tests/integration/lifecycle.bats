@@ -537,3 +537,13 @@ HOOK
   [ ! -d "$freezer$cg" ]
   [ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ]
 }
+
+@test "foreground run with process.terminal and no console socket uses the caller's tty" {
+  command -v script >/dev/null || skip "no script(1)"
+  update_config '.process.terminal = true'
+  set_args sh -c 'test -t 0 && test -t 1 && echo stdio-is-a-tty'
+  run script -qec "$MINIRT --root $STATE_ROOT run $CTR_ID" /dev/null
+  [ "$status" -eq 0 ]
+  [[ "$output" == *stdio-is-a-tty* ]]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+}
