@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -380,6 +381,16 @@ mrt_container_delete (struct mrt_context *ctx, const char *id, bool force, mrt_e
 
 /* ---- state, list --------------------------------------------------------- */
 
+/* No state.json yet: `create` is at work exactly while it holds the lock. */
+static bool
+create_in_progress (const struct mrt_state_dir *d)
+{
+  cleanup_close int fd = openat (d->dirfd, "lock", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return false;
+  return flock (fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+}
+
 static int
 state_of (const char *root, const char *id, struct mrt_container_state **out, mrt_error_t *err)
 {
@@ -395,6 +406,8 @@ state_of (const char *root, const char *id, struct mrt_container_state **out, mr
       r.id = xstrdup (id);
     }
   mrt_state_to_public (&d, &r, out);
+  if (r.created_at == NULL && create_in_progress (&d))
+    (*out)->status = MRT_STATUS_CREATING;
   /* A running container whose cgroup is frozen is paused. */
   if ((*out)->status == MRT_STATUS_RUNNING && r.cgroup)
     {

@@ -547,3 +547,16 @@ HOOK
   [[ "$output" == *stdio-is-a-tty* ]]
   [ ! -e "$STATE_ROOT/$CTR_ID" ]
 }
+
+@test "a state dir without state.json: creating while its lock is held, stopped after; delete --force removes it" {
+  mkdir "$STATE_ROOT/$CTR_ID"
+  touch "$STATE_ROOT/$CTR_ID/lock"
+  flock "$STATE_ROOT/$CTR_ID/lock" sleep 2 &
+  local fpid=$!
+  sleep 0.3
+  [ "$(status_of "$CTR_ID")" = creating ]
+  wait "$fpid"
+  [ "$(status_of "$CTR_ID")" = stopped ]
+  minirt delete --force "$CTR_ID"
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+}
