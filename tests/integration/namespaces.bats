@@ -238,3 +238,15 @@ add_ns() {
   [[ "$output" == *"hostname"* ]]
   [ ! -e "$STATE_ROOT/$CTR_ID" ]
 }
+
+@test "a mapping the kernel refuses fails naming linux.uidMappings and leaves nothing" {
+  update_config '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 1000}, {"containerID": 500, "hostID": 200000, "size": 1000}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  run minirt run "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.uidMappings"* ]]
+  [ "${#lines[@]}" -eq 1 ]
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+  [ -z "$(find /sys/fs/cgroup -path "*minirt-test/$CTR_ID" -type d 2>/dev/null)" ]
+}
