@@ -429,7 +429,12 @@ state_of (const char *root, const char *id, struct mrt_container_state **out, mr
 int
 mrt_container_state (struct mrt_context *ctx, const char *id, struct mrt_container_state **out, mrt_error_t *err)
 {
-  return state_of (ctx->state_root, id, out, err);
+  if (state_of (ctx->state_root, id, out, err) < 0)
+    return -1;
+  /* runc's `state` leaves the owner empty; `list` names it. */
+  free ((*out)->owner);
+  (*out)->owner = xstrdup ("");
+  return 0;
 }
 
 static int

@@ -105,7 +105,7 @@ status_of() {
   [ "$status" -eq 0 ]
   echo "$output" | jq -e --arg id "$CTR_ID" --arg b "$BUNDLE" '
     .ociVersion == "1.0.2-dev" and .id == $id and .status == "created" and (.pid > 0)
-    and .bundle == $b and .rootfs == ($b + "/rootfs") and .owner == "root"
+    and .bundle == $b and .rootfs == ($b + "/rootfs") and .owner == ""
     and (.created | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$"))
     and .annotations["org.example.key"] == "value"'
 }
@@ -308,6 +308,7 @@ status_of() {
   run minirt list --format json
   [ "$status" -eq 0 ]
   [ "$(echo "$output" | jq -r --arg id "$CTR_ID-a" '.[] | select(.id == $id) | .status')" = created ]
+  [ "$(echo "$output" | jq -r --arg id "$CTR_ID-a" '.[] | select(.id == $id) | .owner')" = root ]
   [ "$(echo "$output" | jq -r --arg id "$CTR_ID-b" '.[] | select(.id == $id) | .status')" = running ]
   run minirt list
   [ "$status" -eq 0 ]
