@@ -320,14 +320,23 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
   if (mrt_msg_send (l->sync_child, MRT_SYNC_CREATED, NULL) < 0)
     _exit (1);
   close (l->sync_child);
-  do
-    conn = accept4 (l->exec_listen, NULL, NULL, SOCK_CLOEXEC);
-  while (conn < 0 && errno == EINTR);
-  if (conn < 0)
-    _exit (1);
+  /* A connection that closes without the start message (a `start`
+   * killed half-way) does not start the container: wait for the next. */
+  for (;;)
+    {
+      conn = accept4 (l->exec_listen, NULL, NULL, SOCK_CLOEXEC);
+      if (conn < 0 && errno == EINTR)
+        continue;
+      if (conn < 0)
+        _exit (1);
+      free (start_json);
+      start_json = NULL;
+      if (mrt_msg_recv (conn, &type, &start_json, &err) == 0 && type == 'S')
+        break;
+      mrt_error_free (&err);
+      close (conn);
+    }
   close (l->exec_listen);
-  if (mrt_msg_recv (conn, &type, &start_json, &err) < 0 || type != 'S')
-    _exit (1);
 
   /* 11. */
   if (run_hooks (spec, MRT_HOOK_START_CONTAINER, start_json, &err) < 0)

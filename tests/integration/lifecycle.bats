@@ -561,3 +561,15 @@ HOOK
   minirt delete --force "$CTR_ID"
   [ ! -e "$STATE_ROOT/$CTR_ID" ]
 }
+
+@test "a connection to exec.sock without the start message does not start or kill the container" {
+  command -v python3 >/dev/null || skip "no python3"
+  set_args sleep 100
+  create_ctr "$CTR_ID"
+  python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET); s.connect(sys.argv[1]); s.close()' \
+    "$STATE_ROOT/$CTR_ID/exec.sock"
+  sleep 0.2
+  [ "$(status_of "$CTR_ID")" = created ]
+  minirt start "$CTR_ID"
+  [ "$(status_of "$CTR_ID")" = running ]
+}
