@@ -160,16 +160,45 @@ apply_cpu (struct mrt_cgroup *cg, const struct mrt_cpu *c, mrt_error_t *err)
   return 0;
 }
 
+/* The topmost of the empty cpuset directories ending at `leaf` (NULL when
+ * the leaf has its values). */
+static char *
+topmost_empty_cpuset (const char *leaf)
+{
+  char *top = NULL;
+  cleanup_free char *dir = xstrdup (leaf);
+  for (;;)
+    {
+      cleanup_free char *cpus = mrt_cg_read (dir, "cpuset.cpus");
+      cleanup_free char *mems = mrt_cg_read (dir, "cpuset.mems");
+      if (cpus == NULL || mems == NULL || (*cpus && *mems))
+        break;
+      free (top);
+      top = xstrdup (dir);
+      char *slash = strrchr (dir, '/');
+      if (slash == NULL || slash == dir)
+        break;
+      *slash = '\0';
+    }
+  return top;
+}
+
 /* A new cpuset cgroup starts with empty cpus and mems, and no process can
  * join it then: copy them from the parent, top-down, in every directory
- * create() made. */
+ * create() made.  Directories that already existed can be empty too (a
+ * runtime killed between its mkdir and this copy): every empty one on the
+ * way down is filled, as runc does. */
 int
 mrt_cg_v1_prepare_cpuset (struct mrt_cgroup *cg, mrt_error_t *err)
 {
   struct mrt_cg_hier *h = mrt_cg_find (cg, "cpuset");
-  if (h == NULL || h->top == NULL)
+  if (h == NULL)
     return 0;
-  size_t toplen = strlen (h->top);
+  cleanup_free char *empty_top = topmost_empty_cpuset (h->path);
+  const char *top = empty_top ? empty_top : h->top;
+  if (top == NULL)
+    return 0;
+  size_t toplen = strlen (top);
   for (size_t end = toplen;; end++)
     {
       if (h->path[end] != '/' && h->path[end] != '\0')
