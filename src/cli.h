@@ -39,6 +39,10 @@ extern const struct mrt_command mrt_commands[];
 extern const size_t mrt_n_commands;
 const struct mrt_command *mrt_command_find (const char *name);
 
+/* Parse a command's flags and arguments, run it, print its error once;
+ * returns the process exit status.  Also used for `seccomp <sub>`. */
+int mrt_run_command (struct mrt_cli *cli, const struct mrt_command *cmd, int argc, char **argv);
+
 void mrt_print_usage (FILE *out);
 void mrt_print_command_help (const struct mrt_command *cmd, FILE *out);
 
@@ -52,6 +56,7 @@ int mrt_cmd_state (struct mrt_cli *, const struct mrt_command *, struct mrt_optv
 int mrt_cmd_list (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_features (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_spec (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
+int mrt_cmd_seccomp (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_help (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 /* exec, ps, pause, resume, update, events, checkpoint, restore: flags are
  * parsed, the library does not implement them yet. */

@@ -126,6 +126,8 @@ const struct mrt_command mrt_commands[] = {
   { "restore", ID, "restore a container from a checkpoint", &restore_opts, 1, 1, false, mrt_cmd_not_implemented },
   { "resume", ID, "resume every process of a paused container", &no_opts, 1, 1, false, mrt_cmd_not_implemented },
   { "run", ID, "create and start a container", &run_opts, 1, 1, false, mrt_cmd_run },
+  { "seccomp", "<record|check|explain|diff|convert> ...", "seccomp profile tools (minirt seccomp help)", &no_opts, 1, -1,
+    true, mrt_cmd_seccomp },
   { "spec", "", "write a default config.json", &spec_opts, 0, 0, false, mrt_cmd_spec },
   { "start", ID, "run the user process of a created container", &no_opts, 1, 1, false, mrt_cmd_start },
   { "state", ID, "print the state of a container (JSON)", &no_opts, 1, 1, false, mrt_cmd_state },

@@ -121,8 +121,8 @@ usage_error (struct mrt_cli *cli, const struct mrt_command *cmd, mrt_error_t *er
   return EXIT_FAILURE;
 }
 
-static int
-run_command (struct mrt_cli *cli, const struct mrt_command *cmd, int argc, char **argv)
+int
+mrt_run_command (struct mrt_cli *cli, const struct mrt_command *cmd, int argc, char **argv)
 {
   cleanup_error mrt_error_t err = NULL;
   cleanup_free struct mrt_optval *vals = xmalloc0 ((cmd->opts->n + 1) * sizeof (*vals));
@@ -201,7 +201,7 @@ main (int argc, char **argv)
           status = usage_error (&cli, NULL, &err);
         }
       else
-        status = run_command (&cli, cmd, nargs - 1, args + 1);
+        status = mrt_run_command (&cli, cmd, nargs - 1, args + 1);
     }
   mrt_log_close (&cli.log);
   return status;
