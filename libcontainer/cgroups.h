@@ -37,18 +37,6 @@ struct mrt_cgroup_config
   const char *systemd_run_dir;
 };
 
-/* What `events --stats` reports (runc's types.Stats subset).  A figure the
- * cgroup does not have is 0; an unlimited limit is the kernel's "max"
- * (v1: its huge number, v2: UINT64_MAX), pids_limit 0 = no limit. */
-struct mrt_cgroup_stats
-{
-  uint64_t cpu_usage_ns, cpu_user_ns, cpu_system_ns;
-  uint64_t cpu_periods, cpu_throttled_periods, cpu_throttled_ns;
-  uint64_t memory_usage, memory_limit, memory_max_usage, memory_cache, memory_failcnt;
-  uint64_t swap_usage, swap_limit; /* v1: memory+swap (memsw), v2: swap alone */
-  uint64_t pids_current, pids_limit;
-};
-
 /* Create the cgroup and apply `res` (may be NULL).  On failure nothing is
  * left behind.  Errors name the field and the file:
  * "linux.resources.memory.limit: write memory.limit_in_bytes: Device or resource busy". */

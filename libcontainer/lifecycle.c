@@ -265,6 +265,20 @@ mrt_container_kill (struct mrt_context *ctx, const char *id, int signal, bool al
       mrt_error_sys (err, "kill container `%s`", id);
       goto out;
     }
+  /* A frozen task cannot die: SIGKILL of a paused container thaws it
+   * (runc does the same); other signals stay pending until resume. */
+  if (pidfd >= 0 && signal == SIGKILL && !all && r.cgroup)
+    {
+      struct mrt_cgroup_config cfg = { .id = id };
+      struct mrt_cgroup *cg = NULL;
+      mrt_error_t ignored = NULL;
+      bool frozen = false;
+      if (mrt_cgroup_restore (&cfg, r.cgroup, &cg, &ignored) == 0 && !mrt_cgroup_is_disabled (cg)
+          && mrt_cgroup_is_frozen (cg, &frozen, &ignored) == 0 && frozen)
+        mrt_cgroup_freeze (cg, false, &ignored);
+      mrt_cgroup_free (cg);
+      mrt_error_free (&ignored);
+    }
   if (pidfd < 0 && !all)
     {
       mrt_error_make (err, ESRCH, "container `%s` is not running", id);
@@ -408,8 +422,8 @@ state_of (const char *root, const char *id, struct mrt_container_state **out, mr
   mrt_state_to_public (&d, &r, out);
   if (r.created_at == NULL && create_in_progress (&d))
     (*out)->status = MRT_STATUS_CREATING;
-  /* A running container whose cgroup is frozen is paused. */
-  if ((*out)->status == MRT_STATUS_RUNNING && r.cgroup)
+  /* A created or running container whose cgroup is frozen is paused. */
+  if (((*out)->status == MRT_STATUS_RUNNING || (*out)->status == MRT_STATUS_CREATED) && r.cgroup)
     {
       struct mrt_cgroup_config cfg = { .id = id };
       struct mrt_cgroup *cg = NULL;

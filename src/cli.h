@@ -57,8 +57,13 @@ int mrt_cmd_list (struct mrt_cli *, const struct mrt_command *, struct mrt_optva
 int mrt_cmd_features (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_spec (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_seccomp (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
+int mrt_cmd_ps (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
+int mrt_cmd_pause (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
+int mrt_cmd_resume (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
+int mrt_cmd_update (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
+int mrt_cmd_events (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_help (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
-/* exec, ps, pause, resume, update, events, checkpoint, restore: flags are
+/* exec, checkpoint, restore: flags are
  * parsed, the library does not implement them yet. */
 int mrt_cmd_not_implemented (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **,
                              mrt_error_t *);

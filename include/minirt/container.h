@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "minirt/error.h"
@@ -83,6 +84,34 @@ int mrt_container_state (struct mrt_context *ctx, const char *id, struct mrt_con
 int mrt_container_kill (struct mrt_context *ctx, const char *id, int signal, bool all, mrt_error_t *err);
 int mrt_container_delete (struct mrt_context *ctx, const char *id, bool force, mrt_error_t *err);
 int mrt_container_list (struct mrt_context *ctx, struct mrt_container_state ***out, size_t *n, mrt_error_t *err);
+
+/* ps: the host PIDs of every process in the container's cgroup (a
+ * malloc'd array, *n entries). */
+int mrt_container_pids (struct mrt_context *ctx, const char *id, pid_t **pids, size_t *n, mrt_error_t *err);
+/* Freeze every process of a created or running container (v1 freezer,
+ * v2 cgroup.freeze); resume thaws a paused one. */
+int mrt_container_pause (struct mrt_context *ctx, const char *id, mrt_error_t *err);
+int mrt_container_resume (struct mrt_context *ctx, const char *id, mrt_error_t *err);
+/* Apply new limits to a created, running or paused container: only the
+ * fields set in `res` change. */
+int mrt_container_update (struct mrt_context *ctx, const char *id, const struct mrt_resources *res, mrt_error_t *err);
+
+/* What `events --stats` reports (runc's types.Stats subset).  A figure the
+ * cgroup does not have is 0; an unlimited limit is the kernel's "max"
+ * (v1: its huge number, v2: UINT64_MAX), pids_limit 0 = no limit. */
+struct mrt_cgroup_stats
+{
+  uint64_t cpu_usage_ns, cpu_user_ns, cpu_system_ns;
+  uint64_t cpu_periods, cpu_throttled_periods, cpu_throttled_ns;
+  uint64_t memory_usage, memory_limit, memory_max_usage, memory_cache, memory_failcnt;
+  uint64_t swap_usage, swap_limit; /* v1: memory+swap (memsw), v2: swap alone */
+  uint64_t pids_current, pids_limit;
+};
+
+/* The cgroup figures of a container that is not stopped; *status is its
+ * status at the time of reading (events stops at `stopped`). */
+int mrt_container_stats (struct mrt_context *ctx, const char *id, struct mrt_cgroup_stats *stats,
+                         enum mrt_status *status, mrt_error_t *err);
 
 /* Signal names and numbers as `kill` accepts them: "KILL", "SIGKILL", "9". */
 int mrt_parse_signal (const char *s, int *signal, mrt_error_t *err);

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ps, pause, resume, update, events: thin wrappers over
+ * include/minirt/container.h, with runc's output formats. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ops_parse.h"
+#include "utils.h"
+
+/* ---- ps ------------------------------------------------------------------ */
+
+/* runc's table form: run `ps ARGS` (default -ef) on the host and keep the
+ * header plus the lines whose PID column is one of the container's.  Only
+ * the CLI runs ps, as runc's does; the library only lists the pids. */
+static int
+run_ps (char **args, int nargs, char **output, mrt_error_t *err)
+{
+  int pipefd[2];
+  if (pipe2 (pipefd, O_CLOEXEC) < 0)
+    return mrt_error_sys (err, "ps: pipe");
+  cleanup_free char **argv = xmalloc0 ((size_t)(nargs + 2) * sizeof (char *));
+  argv[0] = (char *)"ps";
+  for (int i = 0; i < nargs; i++)
+    argv[i + 1] = args[i];
+  fflush (stdout);
+  pid_t pid = fork ();
+  if (pid < 0)
+    {
+      close (pipefd[0]);
+      close (pipefd[1]);
+      return mrt_error_sys (err, "ps: fork");
+    }
+  if (pid == 0)
+    {
+      dup2 (pipefd[1], STDOUT_FILENO);
+      dup2 (pipefd[1], STDERR_FILENO);
+      execvp ("ps", argv);
+      _exit (127);
+    }
+  close (pipefd[1]);
+  size_t len = 0;
+  int r = mrt_read_fd (pipefd[0], 64 * 1024 * 1024, output, &len, err);
+  close (pipefd[0]);
+  int status = 0;
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (r < 0)
+    return -1;
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    {
+      char *nl = strrchr (*output, '\n');
+      if (nl && nl[1] == '\0')
+        *nl = '\0';
+      return mrt_error_make (err, 0, "ps: exit status %d: %s", WIFEXITED (status) ? WEXITSTATUS (status) : 128,
+                             *output);
+    }
+  return 0;
+}
+
+static int
+print_ps_table (const pid_t *pids, size_t n, char **args, int nargs, mrt_error_t *err)
+{
+  static char *default_args[] = { (char *)"-ef" };
+  cleanup_free char *out = NULL;
+  if (nargs == 0)
+    args = default_args, nargs = 1;
+  if (run_ps (args, nargs, &out, err) < 0)
+    return -1;
+
+  char *save = NULL;
+  char *header = strtok_r (out, "\n", &save);
+  if (header == NULL)
+    return mrt_error_make (err, 0, "ps: no output");
+  /* The PID column's index in the header. */
+  int pid_col = -1, col = 0;
+  cleanup_free char *hcopy = xstrdup (header);
+  char *hsave = NULL;
+  for (char *f = strtok_r (hcopy, " \t", &hsave); f; f = strtok_r (NULL, " \t", &hsave), col++)
+    if (strcmp (f, "PID") == 0)
+      {
+        pid_col = col;
+        break;
+      }
+  if (pid_col < 0)
+    return mrt_error_make (err, 0, "ps: couldn't find PID field in ps output");
+  printf ("%s\n", header);
+  for (char *line = strtok_r (NULL, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      cleanup_free char *copy = xstrdup (line);
+      char *lsave = NULL, *f = strtok_r (copy, " \t", &lsave);
+      for (int i = 0; f && i < pid_col; i++)
+        f = strtok_r (NULL, " \t", &lsave);
+      char *end;
+      long p = f ? strtol (f, &end, 10) : -1;
+      if (f == NULL || *end != '\0')
+        return mrt_error_make (err, 0, "ps: unexpected pid field \"%s\" in ps output", f ? f : "");
+      for (size_t i = 0; i < n; i++)
+        if (pids[i] == (pid_t)p)
+          {
+            printf ("%s\n", line);
+            break;
+          }
+    }
+  return 0;
+}
+
+int
+mrt_cmd_ps (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *v, int argc, char **argv,
+            mrt_error_t *err)
+{
+  const char *format = mrt_opt_get (cmd->opts, v, "format")->str;
+  if (format == NULL)
+    format = "table";
+  if (strcmp (format, "table") != 0 && strcmp (format, "json") != 0)
+    return mrt_error_make (err, 0, "ps: invalid format \"%s\": expected table or json", format);
+  cleanup_free pid_t *pids = NULL;
+  size_t n = 0;
+  if (mrt_container_pids (&cli->ctx, argv[0], &pids, &n, err) < 0)
+    return -1;
+  if (strcmp (format, "table") == 0)
+    return print_ps_table (pids, n, argv + 1, argc - 1, err);
+  if (argc > 1)
+    return mrt_error_make (err, 0, "ps: ps options are only used with --format table");
+  /* As runc's json.Encoder prints a Go slice: null when empty. */
+  if (n == 0)
+    {
+      printf ("null\n");
+      return 0;
+    }
+  putchar ('[');
+  for (size_t i = 0; i < n; i++)
+    printf ("%s%d", i ? "," : "", (int)pids[i]);
+  printf ("]\n");
+  return 0;
+}
+
+/* ---- pause, resume ------------------------------------------------------- */
+
+int
+mrt_cmd_pause (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *v, int argc, char **argv,
+               mrt_error_t *err)
+{
+  (void)cmd, (void)v, (void)argc;
+  return mrt_container_pause (&cli->ctx, argv[0], err) < 0 ? -1 : 0;
+}
+
+int
+mrt_cmd_resume (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *v, int argc, char **argv,
+                mrt_error_t *err)
+{
+  (void)cmd, (void)v, (void)argc;
+  return mrt_container_resume (&cli->ctx, argv[0], err) < 0 ? -1 : 0;
+}
+
+/* ---- update -------------------------------------------------------------- */
+
+static int
+read_resources (const char *path, struct mrt_resources **out, mrt_error_t *err)
+{
+  cleanup_free char *json = NULL;
+  size_t len = 0;
+  if (strcmp (path, "-") == 0)
+    {
+      if (mrt_read_fd (STDIN_FILENO, 16 * 1024 * 1024, &json, &len, err) < 0)
+        return mrt_error_prefix (err, "update: --resources: stdin");
+      path = "<stdin>";
+    }
+  else if (mrt_read_file (path, 16 * 1024 * 1024, &json, &len, err) < 0)
+    return mrt_error_prefix (err, "update: --resources");
+  return mrt_resources_parse (json, len, path, out, err);
+}
+
+int
+mrt_cmd_update (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *v, int argc, char **argv,
+                mrt_error_t *err)
+{
+  const struct mrt_opt_table *t = cmd->opts;
+  const char *file = mrt_opt_get (t, v, "resources")->str;
+  struct mrt_resources *res = NULL;
+  (void)argc;
+  /* As runc: with --resources the individual flags are not read. */
+  if (file && *file)
+    {
+      if (read_resources (file, &res, err) < 0)
+        return -1;
+    }
+  else
+    {
+      struct mrt_update_flags f = {
+        .blkio_weight = mrt_opt_get (t, v, "blkio-weight")->str,
+        .cpu_period = mrt_opt_get (t, v, "cpu-period")->str,
+        .cpu_quota = mrt_opt_get (t, v, "cpu-quota")->str,
+        .cpu_share = mrt_opt_get (t, v, "cpu-share")->str,
+        .cpu_rt_period = mrt_opt_get (t, v, "cpu-rt-period")->str,
+        .cpu_rt_runtime = mrt_opt_get (t, v, "cpu-rt-runtime")->str,
+        .cpuset_cpus = mrt_opt_get (t, v, "cpuset-cpus")->str,
+        .cpuset_mems = mrt_opt_get (t, v, "cpuset-mems")->str,
+        .memory = mrt_opt_get (t, v, "memory")->str,
+        .memory_reservation = mrt_opt_get (t, v, "memory-reservation")->str,
+        .memory_swap = mrt_opt_get (t, v, "memory-swap")->str,
+        .pids_limit = mrt_opt_get (t, v, "pids-limit")->str,
+        .l3_cache_schema = mrt_opt_get (t, v, "l3-cache-schema")->str,
+        .mem_bw_schema = mrt_opt_get (t, v, "mem-bw-schema")->str,
+      };
+      if (mrt_update_flags_to_resources (&f, &res, err) < 0)
+        return -1;
+    }
+  int r = mrt_container_update (&cli->ctx, argv[0], res, err);
+  mrt_resources_free (res);
+  return r < 0 ? -1 : 0;
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+/* Go's omitempty: a zero figure is left out. */
+static void
+put_u64 (FILE *f, bool *first, const char *key, uint64_t v, bool omit_zero)
+{
+  if (omit_zero && v == 0)
+    return;
+  fprintf (f, "%s\"%s\":%" PRIu64, *first ? "" : ",", key, v);
+  *first = false;
+}
+
+/* runc's types.Event with types.Stats: the shape containerd and
+ * `runc events --stats` users parse. */
+static void
+print_stats (const char *id, const struct mrt_cgroup_stats *s)
+{
+  bool first;
+  /* The ID passed mrt_validate_id: no character needs escaping. */
+  printf ("{\"type\":\"stats\",\"id\":\"%s\",\"data\":{", id);
+  printf ("\"cpu\":{\"usage\":{\"total\":%" PRIu64 ",\"kernel\":%" PRIu64 ",\"user\":%" PRIu64 "},\"throttling\":{",
+          s->cpu_usage_ns, s->cpu_system_ns, s->cpu_user_ns);
+  first = true;
+  put_u64 (stdout, &first, "periods", s->cpu_periods, true);
+  put_u64 (stdout, &first, "throttled_periods", s->cpu_throttled_periods, true);
+  put_u64 (stdout, &first, "throttled_time", s->cpu_throttled_ns, true);
+  printf ("}},\"memory\":{");
+  first = true;
+  put_u64 (stdout, &first, "cache", s->memory_cache, true);
+  printf ("%s\"usage\":{", first ? "" : ",");
+  first = true;
+  put_u64 (stdout, &first, "limit", s->memory_limit, false);
+  put_u64 (stdout, &first, "usage", s->memory_usage, true);
+  put_u64 (stdout, &first, "max", s->memory_max_usage, true);
+  put_u64 (stdout, &first, "failcnt", s->memory_failcnt, false);
+  printf ("},\"swap\":{");
+  first = true;
+  put_u64 (stdout, &first, "limit", s->swap_limit, false);
+  put_u64 (stdout, &first, "usage", s->swap_usage, true);
+  put_u64 (stdout, &first, "failcnt", 0, false);
+  printf ("}},\"pids\":{");
+  first = true;
+  put_u64 (stdout, &first, "current", s->pids_current, false);
+  put_u64 (stdout, &first, "limit", s->pids_limit, true);
+  printf ("},\"blkio\":{},\"hugetlb\":{},\"intel_rdt\":{},\"network_interfaces\":null}}\n");
+  fflush (stdout);
+}
+
+int
+mrt_cmd_events (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *v, int argc, char **argv,
+                mrt_error_t *err)
+{
+  const char *interval = mrt_opt_get (cmd->opts, v, "interval")->str;
+  bool once = mrt_opt_get (cmd->opts, v, "stats")->on;
+  uint64_t ns = 5000000000ULL;
+  (void)argc;
+  if (interval && mrt_parse_duration (interval, &ns) < 0)
+    return mrt_error_make (err, 0, "events: --interval: invalid duration \"%s\" (e.g. 5s, 500ms; > 0)", interval);
+  struct mrt_cgroup_stats s;
+  enum mrt_status status;
+  if (mrt_container_stats (&cli->ctx, argv[0], &s, &status, err) < 0)
+    return -1;
+  print_stats (argv[0], &s);
+  if (once)
+    return 0;
+  /* A reader that goes away (SIGPIPE) ends the stream like a stop. */
+  for (;;)
+    {
+      struct timespec ts = { (time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL) };
+      while (nanosleep (&ts, &ts) < 0 && errno == EINTR)
+        ;
+      mrt_error_t e = NULL;
+      status = MRT_STATUS_RUNNING;
+      if (mrt_container_stats (&cli->ctx, argv[0], &s, &status, &e) < 0)
+        {
+          /* Stopped or deleted: the stream is over, not failed. */
+          bool gone = status == MRT_STATUS_STOPPED || e->errno_ == ENOENT;
+          if (gone)
+            {
+              mrt_error_free (&e);
+              return 0;
+            }
+          *err = e;
+          return -1;
+        }
+      print_stats (argv[0], &s);
+    }
+}

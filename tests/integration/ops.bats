@@ -1,0 +1,367 @@
+#!/usr/bin/env bats
+# ps, pause/resume, update, events: the commands clients use on a running
+# container (containerd's `ctr task ps/pause/metrics`, podman's pause/top),
+# checked on real busybox containers, and against runc where it runs here.
+# Only relative cgroupsPath values (minirt-test/<id>, set by setup_bundle).
+
+load helpers
+load leak_helpers
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+  require_lifecycle
+  setup_bundle
+}
+
+teardown() {
+  [ -n "${EVENTS_PID:-}" ] && kill "$EVENTS_PID" 2>/dev/null
+  teardown_bundle
+}
+
+is_v2() {
+  [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]
+}
+
+# The host directory of a pid's cgroup for a controller (v2: the one).
+cg_dir() {
+  local pid=$1 ctrl=$2 path
+  if is_v2; then
+    path=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+    echo "/sys/fs/cgroup$path"
+  else
+    path=$(awk -F: -v c="$ctrl" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$pid/cgroup")
+    [ -n "$path" ] || return 1
+    echo "/sys/fs/cgroup/$ctrl$path"
+  fi
+}
+
+# A container whose init (sh) has one child (sleep); sets PID and CHILD.
+start_family() {
+  local rt=${1:-minirt} id=${2:-$CTR_ID}
+  set_args sh -c 'sleep 1000 & wait'
+  run_bg "$rt" run -d "$id"
+  [ "$status" -eq 0 ] || fail "run -d: $output"
+  PID=$("$rt" state "$id" | jq -r .pid)
+  [ "$PID" -gt 0 ]
+  CHILD=""
+  local i
+  for i in $(seq 100); do
+    CHILD=$(pgrep -P "$PID" || true)
+    [ -n "$CHILD" ] && break
+    sleep 0.1
+  done
+  [ -n "$CHILD" ] || fail "the container's init started no child"
+}
+
+# The state letter of a process (/proc/PID/stat field 3).
+proc_state() {
+  sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1
+}
+
+frozen_file() {
+  if is_v2; then
+    echo "$(cg_dir "$1" "")/cgroup.freeze"
+  else
+    echo "$(cg_dir "$1" freezer)/freezer.state"
+  fi
+}
+
+# ---- ps -------------------------------------------------------------------
+
+@test "ps --format json: the host pids of the init and of the child it spawned" {
+  start_family
+  run -0 minirt ps --format json "$CTR_ID"
+  [ "$(jq -c 'sort' <<<"$output")" = "$(jq -cn --argjson a "$PID" --argjson b "$CHILD" '[$a, $b] | sort')" ]
+  run -0 minirt ps -f json "$CTR_ID"
+  [ "$(jq length <<<"$output")" -eq 2 ]
+}
+
+@test "ps: the table is host ps output filtered to the container's pids" {
+  start_family
+  run -0 minirt ps "$CTR_ID"
+  [[ "${lines[0]}" == *PID*CMD* ]]
+  [ "${#lines[@]}" -eq 3 ]
+  [ "$(awk 'NR > 1 { print $2 }' <<<"$output" | sort -n | tr '\n' ' ')" = "$(printf '%s\n' "$PID" "$CHILD" | sort -n | tr '\n' ' ')" ]
+  # ps options after the ID go to ps, as with runc.
+  run -0 minirt ps "$CTR_ID" -o pid,comm
+  [ "${lines[0]}" = "$(ps -o pid,comm | head -1)" ]
+  grep -Eq "^ *$PID +sh\$" <<<"$output"
+  grep -Eq "^ *$CHILD +sleep\$" <<<"$output"
+}
+
+@test "ps: errors (bad format, unknown container, ps failing) are one line and non-zero" {
+  start_family
+  run -1 minirt ps --format yaml "$CTR_ID"
+  [[ "$output" == *'invalid format "yaml"'* ]]
+  run -1 minirt ps --format json nosuch-ops-ctr
+  [[ "$output" == *nosuch-ops-ctr* ]]
+  run -1 minirt ps "$CTR_ID" --no-such-ps-option
+  [[ "$output" == *"ps: exit status"* ]]
+}
+
+@test "ps: same pids shape as runc" {
+  command -v runc >/dev/null || skip "runc not installed"
+  start_family runc_ "$CTR_ID-runc"
+  run -0 runc_ ps --format json "$CTR_ID-runc"
+  local theirs
+  theirs=$(jq -c 'length' <<<"$output")
+  runc_ delete -f "$CTR_ID-runc"
+  start_family
+  run -0 minirt ps --format json "$CTR_ID"
+  [ "$(jq -c 'length' <<<"$output")" = "$theirs" ]
+}
+
+# ---- pause, resume ----------------------------------------------------------
+
+@test "pause: state and list say paused and every process is frozen; resume thaws" {
+  start_family
+  local f
+  f=$(frozen_file "$PID")
+  run -0 minirt pause "$CTR_ID"
+  [ "$(minirt state "$CTR_ID" | jq -r .status)" = paused ]
+  [ "$(minirt list --format json | jq -r --arg id "$CTR_ID" '.[] | select(.id == $id) | .status')" = paused ]
+  if is_v2; then
+    [ "$(cat "$f")" = 1 ]
+  else
+    [ "$(cat "$f")" = FROZEN ]
+  fi
+  # A frozen task sleeps in the refrigerator: the kernel shows it as D.
+  [ "$(proc_state "$PID")" = D ]
+  [ "$(proc_state "$CHILD")" = D ]
+  run -0 minirt resume "$CTR_ID"
+  [ "$(minirt state "$CTR_ID" | jq -r .status)" = running ]
+  if is_v2; then
+    [ "$(cat "$f")" = 0 ]
+  else
+    [ "$(cat "$f")" = THAWED ]
+  fi
+  [ "$(proc_state "$PID")" = S ]
+  [ "$(proc_state "$CHILD")" = S ]
+}
+
+@test "pause: a signal waits until resume (the container really is stopped)" {
+  set_args sh -c 'trap "echo got-usr1 > /tmp/usr1" USR1; while :; do sleep 0.1; done'
+  update_config '.root.readonly = false'
+  run_bg minirt run -d "$CTR_ID"
+  [ "$status" -eq 0 ]
+  PID=$(minirt state "$CTR_ID" | jq -r .pid)
+  run -0 minirt pause "$CTR_ID"
+  run -0 minirt kill "$CTR_ID" USR1
+  # Still paused, the handler did not run (nothing runs in a frozen cgroup).
+  [ "$(minirt state "$CTR_ID" | jq -r .status)" = paused ]
+  [ ! -e "/proc/$PID/root/tmp/usr1" ]
+  # SIGUSR1 (10) is pending: bit 9 of the shared pending mask.
+  local pnd
+  pnd=$(awk '/^ShdPnd:/ { print $2 }' "/proc/$PID/status")
+  (( 0x$pnd & 0x200 ))
+  run -0 minirt resume "$CTR_ID"
+  wait_for_file "/proc/$PID/root/tmp/usr1" 10
+  [ "$(cat "/proc/$PID/root/tmp/usr1")" = got-usr1 ]
+}
+
+@test "pause/resume: wrong states are clear errors, as runc's" {
+  start_family
+  run -1 minirt resume "$CTR_ID"
+  [[ "$output" == *"not paused"* ]]
+  run -0 minirt pause "$CTR_ID"
+  run -1 minirt pause "$CTR_ID"
+  [[ "$output" == *"not running"* ]]
+  run -0 minirt resume "$CTR_ID"
+  run -0 minirt kill "$CTR_ID" KILL
+  wait_for_exit "$PID" 10
+  run -1 minirt pause "$CTR_ID"
+  [[ "$output" == *"not running"* ]]
+  [ "${#lines[@]}" -eq 1 ]
+  run -1 minirt pause nosuch-ops-ctr
+  [[ "$output" == *nosuch-ops-ctr* ]]
+}
+
+@test "pause: a created container can be paused too, as with runc" {
+  set_args true
+  run_bg minirt create "$CTR_ID"
+  [ "$status" -eq 0 ]
+  run -0 minirt pause "$CTR_ID"
+  [ "$(minirt state "$CTR_ID" | jq -r .status)" = paused ]
+  run -0 minirt resume "$CTR_ID"
+  [ "$(minirt state "$CTR_ID" | jq -r .status)" = created ]
+}
+
+@test "pause: kill KILL of a paused container stops it; delete --force of a paused one leaves nothing" {
+  start_family
+  run -0 minirt pause "$CTR_ID"
+  run -0 minirt kill "$CTR_ID" KILL
+  wait_for_exit "$PID" 10
+  [ "$(minirt state "$CTR_ID" | jq -r .status)" = stopped ]
+  run -0 minirt delete "$CTR_ID"
+  assert_no_leftovers "$CTR_ID" "$PID"
+
+  start_family
+  run -0 minirt pause "$CTR_ID"
+  run -1 minirt delete "$CTR_ID"
+  run -0 minirt delete --force "$CTR_ID"
+  assert_no_leftovers "$CTR_ID" "$PID"
+  ! kill -0 "$CHILD" 2>/dev/null
+}
+
+@test "pause/resume: the same statuses and errors as runc" {
+  command -v runc >/dev/null || skip "runc not installed"
+  local rt id out=()
+  for rt in runc_ minirt; do
+    id=$CTR_ID-$rt
+    update_config ".linux.cgroupsPath = \"minirt-test/$id\""
+    start_family "$rt" "$id"
+    run "$rt" pause "$id"; out+=("$status")
+    out+=("$("$rt" state "$id" | jq -r .status)")
+    run "$rt" pause "$id"; out+=("$status")
+    run "$rt" resume "$id"; out+=("$status")
+    run "$rt" resume "$id"; out+=("$status")
+    out+=("$("$rt" state "$id" | jq -r .status)")
+    "$rt" delete -f "$id"
+  done
+  [ "${out[*]:0:6}" = "${out[*]:6:6}" ]
+  [ "${out[*]:0:6}" = "0 paused 1 0 1 running" ]
+}
+
+# ---- update -----------------------------------------------------------------
+
+@test "update: the individual flags change memory, pids and cpu in the cgroup" {
+  start_family
+  run -0 minirt update --memory 64m --memory-reservation 32m --pids-limit 20 --cpu-quota 50000 --cpu-period 100000 --cpu-share 512 "$CTR_ID"
+  if is_v2; then
+    local d
+    d=$(cg_dir "$PID" "")
+    [ "$(cat "$d/memory.max")" = 67108864 ]
+    [ "$(cat "$d/pids.max")" = 20 ]
+    [ "$(cat "$d/cpu.max")" = "50000 100000" ]
+  else
+    [ "$(cat "$(cg_dir "$PID" memory)/memory.limit_in_bytes")" = 67108864 ]
+    [ "$(cat "$(cg_dir "$PID" memory)/memory.soft_limit_in_bytes")" = 33554432 ]
+    [ "$(cat "$(cg_dir "$PID" pids)/pids.max")" = 20 ]
+    [ "$(cat "$(cg_dir "$PID" cpu)/cpu.cfs_quota_us")" = 50000 ]
+    [ "$(cat "$(cg_dir "$PID" cpu)/cpu.cfs_period_us")" = 100000 ]
+    [ "$(cat "$(cg_dir "$PID" cpu)/cpu.shares")" = 512 ]
+  fi
+  # Only what is given changes; -1 lifts a limit.
+  run -0 minirt update --pids-limit -1 "$CTR_ID"
+  [ "$(cat "$(cg_dir "$PID" pids)/pids.max")" = max ]
+  is_v2 || [ "$(cat "$(cg_dir "$PID" memory)/memory.limit_in_bytes")" = 67108864 ]
+  # The container sees its new limit.
+  is_v2 || [ "$(cat "/proc/$PID/root/sys/fs/cgroup/memory/memory.limit_in_bytes")" = 67108864 ]
+}
+
+@test "update: --resources FILE and - (stdin) take a linux.resources JSON" {
+  start_family
+  echo '{"memory": {"limit": 50331648}, "pids": {"limit": 15}, "cpu": {"shares": 256}}' > "$BUNDLE/res.json"
+  run -0 minirt update --resources "$BUNDLE/res.json" "$CTR_ID"
+  is_v2 || [ "$(cat "$(cg_dir "$PID" memory)/memory.limit_in_bytes")" = 50331648 ]
+  [ "$(cat "$(cg_dir "$PID" pids)/pids.max")" = 15 ]
+  is_v2 || [ "$(cat "$(cg_dir "$PID" cpu)/cpu.shares")" = 256 ]
+  run -0 minirt update -r - "$CTR_ID" <<<'{"pids": {"limit": 12}}'
+  [ "$(cat "$(cg_dir "$PID" pids)/pids.max")" = 12 ]
+  # A bad document names the field.
+  run -1 minirt update -r - "$CTR_ID" <<<'{"pids": {"limit": "x"}}'
+  [[ "$output" == *pids.limit* ]]
+  [ "$(cat "$(cg_dir "$PID" pids)/pids.max")" = 12 ]
+}
+
+@test "update: the same files as runc's update, from both flags and --resources" {
+  is_v2 && skip "v1 file names"
+  command -v runc >/dev/null || skip "runc not installed"
+  local rt id d res=()
+  for rt in runc_ minirt; do
+    id=$CTR_ID-$rt
+    update_config ".linux.cgroupsPath = \"minirt-test/$id\""
+    start_family "$rt" "$id"
+    run -0 "$rt" update --memory 48m --memory-swap 96m --pids-limit 21 --cpu-quota 30000 --cpu-period 60000 --cpu-share 300 --cpuset-cpus 0 "$id"
+    res+=("$(cat "$(cg_dir "$PID" memory)/memory.limit_in_bytes" "$(cg_dir "$PID" memory)/memory.memsw.limit_in_bytes" \
+      "$(cg_dir "$PID" pids)/pids.max" "$(cg_dir "$PID" cpu)/cpu.cfs_quota_us" "$(cg_dir "$PID" cpu)/cpu.cfs_period_us" \
+      "$(cg_dir "$PID" cpu)/cpu.shares" "$(cg_dir "$PID" cpuset)/cpuset.cpus" 2>&1 | tr '\n' ' ')")
+    "$rt" update -r - "$id" <<<'{"memory": {"limit": 40000000}, "pids": {"limit": 9}}'
+    res+=("$(cat "$(cg_dir "$PID" memory)/memory.limit_in_bytes" "$(cg_dir "$PID" pids)/pids.max" | tr '\n' ' ')")
+    "$rt" delete -f "$id"
+  done
+  [ "${res[0]}" = "${res[2]}" ]
+  [ "${res[1]}" = "${res[3]}" ]
+  [ "${res[0]}" = "50331648 100663296 21 30000 60000 300 0 " ]
+}
+
+@test "update: bad values name the flag; a stopped container cannot be updated" {
+  start_family
+  run -1 minirt update --memory 12q "$CTR_ID"
+  [ "$output" = 'minirt: update: --memory: invalid size "12q"' ]
+  run -1 minirt update --cpu-period -5 "$CTR_ID"
+  [[ "$output" == *"--cpu-period"* ]]
+  run -1 minirt update --l3-cache-schema "L3:0=f" "$CTR_ID"
+  [[ "$output" == *"Intel RDT"* ]]
+  run -0 minirt kill "$CTR_ID" KILL
+  wait_for_exit "$PID" 10
+  run -1 minirt update --pids-limit 5 "$CTR_ID"
+  [[ "$output" == *"not running"* ]]
+}
+
+# ---- events -------------------------------------------------------------------
+
+@test "events --stats: one JSON object with the cgroup's figures" {
+  start_family
+  run -0 minirt events --stats "$CTR_ID"
+  [ "${#lines[@]}" -eq 1 ]
+  [ "$(jq -r .type <<<"$output")" = stats ]
+  [ "$(jq -r .id <<<"$output")" = "$CTR_ID" ]
+  [ "$(jq -r .data.pids.current <<<"$output")" -eq 2 ]
+  [ "$(jq -r .data.memory.usage.usage <<<"$output")" -gt 0 ]
+  [ "$(jq -r .data.cpu.usage.total <<<"$output")" -gt 0 ]
+  # The figures are the cgroup's (a limit below 2^53: jq reads doubles).
+  run -0 minirt update --pids-limit 30 --memory 64m "$CTR_ID"
+  run -0 minirt events --stats "$CTR_ID"
+  [ "$(jq -r .data.pids.limit <<<"$output")" -eq 30 ]
+  [ "$(jq -r .data.memory.usage.limit <<<"$output")" -eq 67108864 ]
+}
+
+@test "events --stats: the same keys as runc's" {
+  command -v runc >/dev/null || skip "runc not installed"
+  start_family runc_ "$CTR_ID-runc"
+  run -0 runc_ events --stats "$CTR_ID-runc"
+  local theirs
+  theirs=$(jq -c '[.type, (.data | keys), (.data.cpu.usage | keys), (.data.memory.usage | keys), (.data.pids | keys)]' <<<"$output")
+  runc_ delete -f "$CTR_ID-runc"
+  start_family
+  run -0 minirt events --stats "$CTR_ID"
+  local ours
+  ours=$(jq -c '[.type, (.data | keys), (.data.cpu.usage | keys), (.data.memory.usage | keys), (.data.pids | keys)]' <<<"$output")
+  # runc adds cpuset, percpu arrays and memory.raw; the rest must match.
+  [ "$(jq -c '.[1] -= ["cpuset"] | .[2] -= ["percpu", "percpu_kernel", "percpu_user"]' <<<"$theirs")" = "$ours" ]
+}
+
+@test "events --interval: streams objects until the container is deleted, then ends cleanly" {
+  start_family
+  local out=$BUNDLE/events.out
+  "$MINIRT" --root "$STATE_ROOT" events --interval 100ms "$CTR_ID" > "$out" 2> "$out.err" < /dev/null &
+  EVENTS_PID=$!
+  local i
+  for i in $(seq 200); do
+    [ "$(wc -l < "$out")" -ge 2 ] && break
+    sleep 0.1
+  done
+  [ "$(wc -l < "$out")" -ge 2 ]
+  run -0 minirt delete --force "$CTR_ID"
+  local rc=0
+  wait "$EVENTS_PID" || rc=$?
+  EVENTS_PID=""
+  [ "$rc" -eq 0 ] || fail "events exited $rc: $(cat "$out.err")"
+  [ ! -s "$out.err" ]
+  # Every line is a whole stats object.
+  [ "$(jq -s 'map(select(.type == "stats")) | length' < "$out")" -eq "$(wc -l < "$out")" ]
+}
+
+@test "events: a bad interval and a stopped container are errors" {
+  start_family
+  run -1 minirt events --interval 0 "$CTR_ID"
+  [[ "$output" == *"--interval"* ]]
+  run -1 minirt events --interval 5x "$CTR_ID"
+  [[ "$output" == *"--interval"* ]]
+  run -0 minirt kill "$CTR_ID" KILL
+  wait_for_exit "$PID" 10
+  run -1 minirt events --stats "$CTR_ID"
+  [[ "$output" == *"not running"* ]]
+}
