@@ -1,0 +1,628 @@
+#!/usr/bin/env bats
+# minirt under containerd: a private containerd (its own config, root, state
+# and socket in a temp dir) runs a locally built busybox image through
+# containerd-shim-runc-v2 with `--runc-binary` pointing at minirt, and at
+# runc for reference.  Each scenario runs once per runtime; the test checks
+# minirt's result and that runc's is the same.
+#
+# Everything lives in one $TEST_TMP_BASE/minirt-test.ctrd.* directory and
+# every container's cgroup is minirt-test/<id> (relative, so it nests under
+# our own cgroup), the marks zz-leaks-final looks for.
+
+load helpers
+load leak_helpers
+
+IMAGE=localhost/minirt-busybox:test
+NS=minirt-test
+
+# ctr against our containerd only; every ctr call is bounded so that a hung
+# shim or runtime fails the test instead of hanging the suite.
+ctr_() {
+  CONTAINERD_SNAPSHOTTER=native timeout 120 ctr --address "$CTRD_DIR/containerd.sock" --namespace "$NS" "$@"
+}
+
+# The runtime binary the shim is told to call.
+runtime_bin() {
+  case $1 in
+    minirt) echo "$MINIRT" ;;
+    runc) command -v runc ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# ctr run with our runtime, runtime root, fifo dir and a relative cgroup:
+# ctr_run RUNTIME ID [ctr run flags...] -- [COMMAND...]
+ctr_run() {
+  local rt=$1 id=$2 flags=()
+  shift 2
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    flags+=("$1")
+    shift
+  done
+  [ "${1:-}" = -- ] && shift
+  ctr_ run --runc-binary "$(runtime_bin "$rt")" --runc-root "$CTRD_DIR/runc-root" \
+    --fifo-dir "$CTRD_DIR/fifo" --cgroup "minirt-test/$id" "${flags[@]}" "$IMAGE" "$id" "$@"
+}
+
+# Skip (visibly) while minirt still lacks a command the shim calls for the
+# scenario: minirt's placeholder says "<command>: not implemented".
+require_minirt_command() {
+  local c out
+  for c in "$@"; do
+    out=$("$MINIRT" --root "$CTRD_DIR/probe" "$c" minirt-probe-nonexistent 2>&1) || true
+    case $out in
+      *"$c: not implemented"*) skip "minirt $c is not implemented yet (the shim calls it for this scenario)" ;;
+    esac
+  done
+}
+
+# A unique container id for this test and runtime.
+cid() {
+  echo "containerd-$1-$$-${BATS_TEST_NUMBER:-0}"
+}
+
+task_field() { # task_field ID COLUMN(2=pid,3=status)
+  ctr_ task ls | awk -v id="$1" -v c="$2" '$1 == id { print $c }'
+}
+
+# Wait (bounded) until task ID has status STATUS.
+wait_task_status() {
+  local id=$1 want=$2 i
+  for i in $(seq 300); do
+    [ "$(task_field "$id" 3)" = "$want" ] && return 0
+    sleep 0.1
+  done
+  fail "task $id never reached $want: $(ctr_ task ls 2>&1)"
+}
+
+# The host PIDs `ctr task ps` lists (the runtime's `ps --format json`).
+task_pids() {
+  ctr_ task ps "$1" | awk 'NR > 1 { print $1 }' | sort -n
+}
+
+# Wait (bounded) until task ID has N processes.
+wait_task_nprocs() {
+  local id=$1 n=$2 i
+  for i in $(seq 300); do
+    [ "$(task_pids "$id" | wc -l)" -eq "$n" ] && return 0
+    sleep 0.1
+  done
+  fail "task $id never had $n processes: $(ctr_ task ps "$id" 2>&1)"
+}
+
+# Wait (bounded) until task ID's init has a child: seen from the host, so
+# that it does not depend on the runtime's ps.
+wait_for_child() {
+  local id=$1 pid i
+  for i in $(seq 300); do
+    pid=$(task_field "$id" 2)
+    [ -n "$pid" ] && [ "$pid" != 0 ] && [ -n "$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)" ] && return 0
+    sleep 0.1
+  done
+  fail "task $id never started a child"
+}
+
+# The freezer state of a process's cgroup: FROZEN or THAWED (v1), or the
+# same words for v2's cgroup.events "frozen 1|0".
+freezer_state() {
+  local pid=$1 path
+  path=$(awk -F: '$2 ~ /(^|,)freezer(,|$)/ { print $3 }' "/proc/$pid/cgroup")
+  if [ -n "$path" ] && [ -e "/sys/fs/cgroup/freezer$path/freezer.state" ]; then
+    cat "/sys/fs/cgroup/freezer$path/freezer.state"
+    return
+  fi
+  path=$(awk -F: '$1 == 0 { print $3 }' "/proc/$pid/cgroup")
+  case $(awk '$1 == "frozen" { print $2 }' "/sys/fs/cgroup$path/cgroup.events" 2>/dev/null) in
+    1) echo FROZEN ;;
+    0) echo THAWED ;;
+    *) echo "no freezer for $pid" ;;
+  esac
+}
+
+# A runtime wrapper that logs its argv (one line per call) to
+# $CTRD_DIR/argv.RUNTIME and keeps a copy of the --log file of a failing
+# call as $CTRD_DIR/failed-log.RUNTIME (the shim removes the bundle that
+# holds log.json when create fails).
+make_wrapper() {
+  local rt=$1 w="$CTRD_DIR/wrap-$1"
+  cat > "$w" <<EOF
+#!/bin/sh
+printf '%s\n' "\$*" >> "$CTRD_DIR/argv.$rt"
+log=
+prev=
+for a in "\$@"; do
+  [ "\$prev" = --log ] && log=\$a
+  prev=\$a
+done
+"$(runtime_bin "$rt")" "\$@"
+status=\$?
+[ \$status -ne 0 ] && [ -n "\$log" ] && cp "\$log" "$CTRD_DIR/failed-log.$rt"
+exit \$status
+EOF
+  chmod 755 "$w"
+  echo "$w"
+}
+
+# A busybox-static rootfs as an OCI image layout tarball, written by hand
+# (no registry, no image tool): one uncompressed layer, its config, a
+# manifest and an index naming the image for `ctr image import`.
+build_image() {
+  local dir=$1 blobs layer cfg man arch
+  "$REPO_ROOT/specs/make-bundle.sh" "$dir/rootfs-src" >/dev/null || return 1
+  blobs=$dir/oci/blobs/sha256
+  mkdir -p "$blobs"
+  tar --sort=name --numeric-owner --owner=0 --group=0 --mtime=@0 \
+    -C "$dir/rootfs-src/rootfs" -cf "$dir/layer.tar" . || return 1
+  layer=$(sha256sum < "$dir/layer.tar" | cut -d' ' -f1)
+  mv "$dir/layer.tar" "$blobs/$layer"
+  case $(uname -m) in
+    x86_64) arch=amd64 ;;
+    aarch64) arch=arm64 ;;
+    *) arch=$(dpkg --print-architecture) ;;
+  esac
+  jq -cn --arg d "sha256:$layer" --arg arch "$arch" '{architecture: $arch, os: "linux",
+      config: {Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["sh"]},
+      rootfs: {type: "layers", diff_ids: [$d]}}' > "$dir/blob"
+  cfg=$(sha256sum < "$dir/blob" | cut -d' ' -f1)
+  local cfg_size layer_size man_size
+  cfg_size=$(stat -c %s "$dir/blob")
+  layer_size=$(stat -c %s "$blobs/$layer")
+  mv "$dir/blob" "$blobs/$cfg"
+  jq -cn --arg c "sha256:$cfg" --argjson cs "$cfg_size" --arg l "sha256:$layer" --argjson ls "$layer_size" \
+    '{schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: $c, size: $cs},
+      layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $l, size: $ls}]}' > "$dir/blob"
+  man=$(sha256sum < "$dir/blob" | cut -d' ' -f1)
+  man_size=$(stat -c %s "$dir/blob")
+  mv "$dir/blob" "$blobs/$man"
+  jq -cn --arg m "sha256:$man" --argjson ms "$man_size" --arg name "$IMAGE" \
+    '{schemaVersion: 2, manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json",
+      digest: $m, size: $ms, annotations: {"io.containerd.image.name": $name,
+      "org.opencontainers.image.ref.name": ($name | sub(".*:"; ""))}}]}' > "$dir/oci/index.json"
+  echo '{"imageLayoutVersion":"1.0.0"}' > "$dir/oci/oci-layout"
+  tar -C "$dir/oci" -cf "$dir/image.tar" . || return 1
+  rm -rf "$dir/oci" "$dir/rootfs-src"
+}
+
+setup_file() {
+  local bin
+  for bin in containerd ctr containerd-shim-runc-v2 runc; do
+    command -v "$bin" >/dev/null ||
+      { echo "$bin not installed (tests/run-all.sh installs containerd and runc)" >&2; return 1; }
+  done
+  CTRD_DIR=$(mktemp -d "$TEST_TMP_BASE/minirt-test.ctrd.XXXXXX")
+  export CTRD_DIR
+  mkdir -p "$CTRD_DIR/fifo" "$CTRD_DIR/runc-root"
+  # The contrib snippet, pointed at the minirt under test, is imported so
+  # that a broken snippet breaks this suite (the CRI plugin that reads it
+  # is disabled: it needs networking; the test checks what it parsed).
+  sed "s|/usr/local/bin/minirt|$MINIRT|" "$REPO_ROOT/contrib/containerd/config.toml" > "$CTRD_DIR/minirt.toml"
+  cat > "$CTRD_DIR/config.toml" <<EOF
+version = 2
+root = "$CTRD_DIR/root"
+state = "$CTRD_DIR/state"
+imports = ["$CTRD_DIR/minirt.toml"]
+# Nothing that needs a network, another filesystem or a machine-wide path.
+disabled_plugins = [
+  "io.containerd.grpc.v1.cri",
+  "io.containerd.internal.v1.opt",
+  "io.containerd.internal.v1.tracing",
+  "io.containerd.tracing.processor.v1.otlp",
+  "io.containerd.snapshotter.v1.aufs",
+  "io.containerd.snapshotter.v1.btrfs",
+  "io.containerd.snapshotter.v1.devmapper",
+  "io.containerd.snapshotter.v1.overlayfs",
+  "io.containerd.snapshotter.v1.zfs",
+]
+
+[grpc]
+  address = "$CTRD_DIR/containerd.sock"
+
+[ttrpc]
+  address = "$CTRD_DIR/containerd.sock.ttrpc"
+
+[debug]
+  address = ""
+
+[metrics]
+  address = ""
+EOF
+  # cwd in the temp dir: a containerd left running shows up in the leak check.
+  (cd "$CTRD_DIR" && exec containerd --config "$CTRD_DIR/config.toml" \
+    < /dev/null > "$CTRD_DIR/containerd.log" 2>&1 3>&-) &
+  echo $! > "$CTRD_DIR/containerd.pid"
+  local i
+  for i in $(seq 300); do
+    ctr_ version >/dev/null 2>&1 && break
+    kill -0 "$(cat "$CTRD_DIR/containerd.pid")" 2>/dev/null ||
+      { echo "containerd died:" >&2; tail -n 20 "$CTRD_DIR/containerd.log" >&2; return 1; }
+    sleep 0.1
+  done
+  ctr_ version >/dev/null || { echo "containerd never answered" >&2; return 1; }
+  build_image "$CTRD_DIR/image" || { echo "cannot build the image" >&2; return 1; }
+  ctr_ image import "$CTRD_DIR/image/image.tar" >/dev/null || { echo "ctr image import failed" >&2; return 1; }
+}
+
+# Remove this namespace's tasks and containers through containerd.
+remove_all_containers() {
+  local id
+  for id in $(ctr_ task ls -q 2>/dev/null); do
+    ctr_ task kill -s KILL "$id" >/dev/null 2>&1
+    ctr_ task delete --force "$id" >/dev/null 2>&1
+  done
+  for id in $(ctr_ container ls -q 2>/dev/null); do
+    ctr_ container delete "$id" >/dev/null 2>&1
+  done
+}
+
+teardown() {
+  local pid
+  for pid in ${BG_PIDS:-}; do
+    kill -KILL "$pid" 2>/dev/null
+  done
+  [ -n "${CTRD_DIR:-}" ] && [ -S "$CTRD_DIR/containerd.sock" ] && remove_all_containers
+  return 0
+}
+
+# Stop what we started, by PID, whatever state the tests left it in.
+teardown_file() {
+  [ -n "${CTRD_DIR:-}" ] && [ -d "$CTRD_DIR" ] || return 0
+  local pid f id rt i sockets=""
+  [ -S "$CTRD_DIR/containerd.sock" ] && remove_all_containers
+  pid=$(cat "$CTRD_DIR/containerd.pid" 2>/dev/null)
+  if [ -n "$pid" ]; then
+    kill -TERM "$pid" 2>/dev/null
+    wait_for_exit "$pid" 10 || kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  fi
+  # Shims outlive containerd by design; ours are the ones whose pid file
+  # is in our state dir.
+  for f in "$CTRD_DIR"/state/io.containerd.runtime.v2.task/*/*/shim.pid; do
+    [ -f "$f" ] || continue
+    pid=$(cat "$f")
+    sockets="$sockets $(sed 's|^unix://||' "$(dirname "$f")/address" 2>/dev/null)"
+    case $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) in
+      *containerd-shim-runc-v2*) kill -KILL "$pid" 2>/dev/null ;;
+    esac
+  done
+  # Containers still known to a runtime: delete --force kills them and
+  # removes their cgroups.
+  for f in "$CTRD_DIR"/runc-root/*/*; do
+    [ -d "$f" ] || continue
+    id=$(basename "$f")
+    case $id in containerd-minirt-*) rt=$MINIRT ;; *) rt=runc ;; esac
+    "$rt" --root "$(dirname "$f")" delete --force "$id" >/dev/null 2>&1
+  done
+  grep -F " $CTRD_DIR/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do
+    umount -l "$m" 2>/dev/null
+  done
+  for f in $sockets; do
+    case $f in /run/containerd/s/*) rm -f "$f" ;; esac
+  done
+  rm -rf "$CTRD_DIR"
+}
+
+# --- scenarios: each prints what a ctr user observes ----------------------
+
+scenario_echo() {
+  local rt=$1 id d
+  id=$(cid "$rt")
+  ctr_run "$rt" "$id" --rm -- echo hi 2>&1
+  echo "exit $?"
+  echo "containers: $(ctr_ container ls -q)"
+  for d in $(cgroup_dirs_of "minirt-test/$id"); do
+    [ -d "$d" ] && echo "cgroup left: $d"
+  done
+  return 0
+}
+
+# stdout and stderr apart: ctr copies them through two fifos, so their
+# interleaving is not fixed.
+scenario_exit_status() {
+  local rt=$1 status=0
+  ctr_run "$rt" "$(cid "$rt")" --rm -- sh -c 'echo out; echo err >&2; exit 7' \
+    > "$CTRD_DIR/stdout" 2> "$CTRD_DIR/stderr" || status=$?
+  echo "stdout: $(cat "$CTRD_DIR/stdout")"
+  echo "stderr: $(cat "$CTRD_DIR/stderr")"
+  echo "exit $status"
+}
+
+# What the container sees when containerd wrote its config.json.
+scenario_view() {
+  local rt=$1
+  ctr_run "$rt" "$(cid "$rt")" --rm -- sh -c 'exec 2>&1
+    grep -E "^(Cap|NoNewPrivs|Seccomp)" /proc/self/status; id; pwd; env | sort
+    awk "{print \$5, \$6}" /proc/self/mountinfo | sort
+    ls -l /dev | awk "{print \$1, \$3, \$4, \$NF}"
+    echo x > /proc/sys/kernel/domainname'
+  echo "exit $?"
+}
+
+# ctr's --seccomp: containerd's default profile, applied by the runtime.
+scenario_seccomp() {
+  local rt=$1
+  ctr_run "$rt" "$(cid "$rt")" --rm --seccomp -- sh -c '
+    grep "^Seccomp:" /proc/self/status
+    unshare -U true 2>/dev/null && echo "unshare allowed" || echo "unshare refused"' 2>&1
+  echo "exit $?"
+}
+
+scenario_failing_create() {
+  local rt=$1 id wrap
+  id=$(cid "$rt")
+  wrap=$(make_wrapper "$rt")
+  ctr_ run --runc-binary "$wrap" --runc-root "$CTRD_DIR/runc-root" --fifo-dir "$CTRD_DIR/fifo" \
+    --cgroup "minirt-test/$id" --rm "$IMAGE" "$id" /nonexistent-minirt-test 2>&1
+  echo "exit $?"
+  echo "containers: $(ctr_ container ls -q)"
+}
+
+scenario_exec() {
+  local rt=$1 id
+  id=$(cid "$rt")
+  ctr_run "$rt" "$id" -d -- sleep 1000 || return 1
+  ctr_ task exec --fifo-dir "$CTRD_DIR/fifo" --exec-id ex1 "$id" sh -c 'echo in-exec; tr "\0" " " < /proc/1/cmdline; echo
+    grep -c "/minirt-test/'"$id"'$" /proc/self/cgroup >/dev/null && echo "same cgroup"; exit 3' 2>&1
+  echo "exit $?"
+  echo "task: $(task_field "$id" 3)"
+}
+
+scenario_ps() {
+  local rt=$1 id pid p
+  id=$(cid "$rt")
+  ctr_run "$rt" "$id" -d -- sh -c 'sleep 1000 & sleep 1001 & wait' || return 1
+  wait_task_nprocs "$id" 3 || return 1
+  pid=$(task_field "$id" 2)
+  for p in $(task_pids "$id"); do
+    if [ "$p" = "$pid" ]; then
+      echo "init: $(tr '\0' ' ' < "/proc/$p/cmdline")"
+    else
+      echo "other: $(tr '\0' ' ' < "/proc/$p/cmdline")"
+    fi
+  done | sort
+}
+
+scenario_pause_resume() {
+  local rt=$1 id pid
+  id=$(cid "$rt")
+  ctr_run "$rt" "$id" -d -- sleep 1000 || return 1
+  pid=$(task_field "$id" 2)
+  ctr_ task pause "$id" 2>&1
+  echo "pause exit $?: $(task_field "$id" 3) $(freezer_state "$pid")"
+  ctr_ task resume "$id" 2>&1
+  echo "resume exit $?: $(task_field "$id" 3) $(freezer_state "$pid")"
+}
+
+# ctr run in the foreground, killed by ctr task kill: ctr exits with the
+# task's status.  The shell traps TERM (pid 1 ignores signals it has no
+# handler for); its child sleep shows the trap is set.
+scenario_kill() {
+  local rt=$1 signal=$2 id pid
+  id=$(cid "$rt")
+  ctr_run "$rt" "$id" --rm -- sh -c 'trap "echo got TERM; exit 42" TERM; sleep 1000 & wait' \
+    < /dev/null > "$CTRD_DIR/kill-$rt.out" 2>&1 3>&- &
+  pid=$!
+  BG_PIDS="${BG_PIDS:-} $pid"
+  wait_for_child "$id" || return 1
+  ctr_ task kill ${signal:+-s "$signal"} "$id" 2>&1
+  echo "kill exit $?"
+  wait "$pid"
+  echo "ctr run exit $?"
+  cat "$CTRD_DIR/kill-$rt.out"
+}
+
+scenario_metrics() {
+  local rt=$1 id
+  id=$(cid "$rt")
+  ctr_run "$rt" "$id" -d -- sleep 1000 || return 1
+  # The metric names, and the figures that do not vary between runs.
+  ctr_ task metrics "$id" | awk '/^METRIC/ { p = 1; next } p && NF { print $1, ($1 ~ /pids.current|limit/ ? $2 : "") }'
+  echo "exit ${PIPESTATUS[0]}"
+}
+
+# Run scenario NAME under minirt and runc; $output is minirt's, $runc_output
+# runc's.
+both() {
+  local name=$1
+  shift
+  runc_output=$("scenario_$name" runc "$@" 2>&1) || runc_output="$runc_output
+(scenario failed)"
+  remove_all_containers
+  output=$("scenario_$name" minirt "$@" 2>&1) || output="$output
+(scenario failed)"
+}
+
+same_as_runc() {
+  [ "$output" = "$runc_output" ] || fail "minirt and runc differ:
+--- runc
+$runc_output
+--- minirt
+$output"
+}
+
+# --- tests -----------------------------------------------------------------
+
+@test "containerd: ctr run --rm echo hi" {
+  both echo
+  echo "$output"
+  [ "$output" = "hi
+exit 0
+containers: " ]
+  same_as_runc
+}
+
+@test "containerd: exit status and stderr of the task reach ctr run" {
+  both exit_status
+  echo "$output"
+  [ "$output" = "stdout: out
+stderr: err
+exit 7" ]
+  same_as_runc
+}
+
+@test "containerd: the container sees the same under minirt as under runc" {
+  both view
+  echo "$output"
+  [[ "$output" == *"uid=0(root)"* ]]
+  [[ "$output" == *"exit 1" ]]
+  same_as_runc
+}
+
+@test "containerd: ctr run --seccomp applies containerd's default profile" {
+  both seccomp
+  echo "$output"
+  [ "$output" = "Seccomp:	2
+unshare refused
+exit 0" ]
+  same_as_runc
+}
+
+@test "containerd: a failing create shows minirt's error to the ctr user" {
+  local msg
+  both failing_create
+  echo "$output"
+  [ -f "$CTRD_DIR/failed-log.minirt" ] || fail "minirt did not fail"
+  # The shim reads the last error line of log.json (--log-format json).
+  msg=$(jq -r 'select(.level == "error") | .msg' "$CTRD_DIR/failed-log.minirt" | tail -n 1)
+  echo "minirt's log.json: $msg"
+  [[ "$msg" == *nonexistent-minirt-test* ]]
+  [[ "$output" == *"OCI runtime create failed: $msg"* ]]
+  [[ "$output" == *"exit 1
+containers: " ]]
+  # runc's own text reaches the user the same way.
+  msg=$(jq -r 'select(.level == "error") | .msg' "$CTRD_DIR/failed-log.runc" | tail -n 1)
+  [[ "$runc_output" == *"OCI runtime create failed: $msg"* ]]
+  [[ "$runc_output" == *"exit 1
+containers: " ]]
+}
+
+@test "containerd: ctr task exec runs in the container and returns its status" {
+  require_minirt_command exec
+  both exec
+  echo "$output"
+  [ "$output" = "in-exec
+sleep 1000 
+same cgroup
+exit 3
+task: RUNNING" ]
+  same_as_runc
+}
+
+@test "containerd: ctr task ps lists the task's processes" {
+  require_minirt_command ps
+  both ps
+  echo "$output"
+  [ "$output" = "init: sh -c sleep 1000 & sleep 1001 & wait 
+other: sleep 1000 
+other: sleep 1001 " ]
+  same_as_runc
+}
+
+@test "containerd: ctr task pause and resume freeze and thaw the task" {
+  require_minirt_command pause resume
+  both pause_resume
+  echo "$output"
+  [ "$output" = "pause exit 0: PAUSED FROZEN
+resume exit 0: RUNNING THAWED" ]
+  same_as_runc
+}
+
+@test "containerd: ctr task kill (TERM) ends ctr run with the task's status" {
+  both kill ""
+  echo "$output"
+  [ "$output" = "kill exit 0
+ctr run exit 42
+got TERM" ]
+  same_as_runc
+}
+
+@test "containerd: ctr task kill -s KILL ends ctr run with 137" {
+  both kill KILL
+  echo "$output"
+  [ "$output" = "kill exit 0
+ctr run exit 137" ]
+  same_as_runc
+}
+
+@test "containerd: ctr task metrics reads the task's cgroup" {
+  both metrics
+  echo "$output"
+  [[ "$output" == *"memory.usage_in_bytes"* ]]
+  [[ "$output" == *"pids.current 1"* ]]
+  [[ "$output" == *"exit 0" ]]
+  same_as_runc
+}
+
+@test "containerd: the shim calls minirt with the same arguments as runc" {
+  local rt id wrap
+  require_minirt_command exec ps pause resume
+  for rt in runc minirt; do
+    id=$(cid "$rt")
+    wrap=$(make_wrapper "$rt")
+    ctr_ run --runc-binary "$wrap" --runc-root "$CTRD_DIR/runc-root" --fifo-dir "$CTRD_DIR/fifo" \
+      --cgroup "minirt-test/$id" -d "$IMAGE" "$id" sleep 1000
+    ctr_ task exec --fifo-dir "$CTRD_DIR/fifo" --exec-id e1 "$id" true
+    ctr_ task ps "$id" >/dev/null
+    ctr_ task pause "$id"
+    ctr_ task resume "$id"
+    ctr_ task kill -s KILL "$id"
+    wait_task_status "$id" STOPPED
+    ctr_ task delete "$id"
+    ctr_ container delete "$id"
+  done
+  # Same calls once the id and the temp file names are taken out.
+  norm() {
+    sed -e "s/$(cid "$1")/ID/g" -e 's|/tmp/runc-process[0-9]*|PROCESS|' "$CTRD_DIR/argv.$1"
+  }
+  cat "$CTRD_DIR/argv.minirt"
+  [ "$(norm minirt)" = "$(norm runc)" ] || fail "different calls:
+$(diff <(norm runc) <(norm minirt))"
+  grep -q -- '--log-format json create --bundle' "$CTRD_DIR/argv.minirt"
+}
+
+@test "containerd: contrib/containerd/config.toml is parsed into a runc-shim runtime named minirt" {
+  # The suite's containerd imports it too but has the CRI plugin disabled,
+  # and `config dump` leaves out the sections of disabled plugins.
+  cat > "$CTRD_DIR/dump.toml" <<EOF
+version = 2
+root = "$CTRD_DIR/dump-root"
+state = "$CTRD_DIR/dump-state"
+imports = ["$CTRD_DIR/minirt.toml"]
+EOF
+  run containerd --config "$CTRD_DIR/dump.toml" config dump
+  [ "$status" -eq 0 ]
+  # containerd re-renders only the keys it knows.
+  echo "$output" | grep -A 20 -F '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.minirt]' > "$CTRD_DIR/dump"
+  cat "$CTRD_DIR/dump"
+  grep -q 'runtime_type = "io.containerd.runc.v2"' "$CTRD_DIR/dump"
+  grep -q 'pod_annotations = \[.*run.oci.minirt.seccomp-report' "$CTRD_DIR/dump"
+  grep -q "BinaryName = \"$MINIRT\"" "$CTRD_DIR/dump"
+}
+
+@test "contrib: the CRI-O drop-in and the RuntimeClass name the same minirt handler" {
+  command -v python3 >/dev/null || skip "python3 not installed"
+  run python3 - "$REPO_ROOT/contrib" <<'EOF'
+import sys, tomllib, yaml
+contrib = sys.argv[1]
+with open(contrib + "/crio/10-minirt.conf", "rb") as f:
+    rt = tomllib.load(f)["crio"]["runtime"]["runtimes"]["minirt"]
+assert rt["runtime_type"] == "oci", rt
+assert rt["runtime_path"].endswith("/minirt"), rt
+assert rt["runtime_root"], rt
+for a in ("io.kubernetes.cri-o.seccompNotifierAction", "run.oci.minirt.seccomp-report"):
+    assert a in rt["allowed_annotations"], a
+with open(contrib + "/kubernetes/runtimeclass.yaml") as f:
+    docs = [d for d in yaml.safe_load_all(f) if d]
+rc = [d for d in docs if d["kind"] == "RuntimeClass"][0]
+assert rc["apiVersion"] == "node.k8s.io/v1" and rc["handler"] == "minirt", rc
+pods = [d for d in docs if d["kind"] == "Pod"]
+assert all(p["spec"]["runtimeClassName"] == rc["metadata"]["name"] for p in pods), pods
+with open(contrib + "/containerd/config.toml", "rb") as f:
+    ctrd = tomllib.load(f)
+assert "minirt" in ctrd["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["runtimes"]
+print("ok")
+EOF
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = ok ]
+}
