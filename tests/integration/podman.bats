@@ -139,6 +139,28 @@ require_command() {
   [ -z "$output" ] || fail "left: $output"
 }
 
+@test "podman: the container sees what it sees under runc (mounts, /dev, caps, limits, env, stdin)" {
+  local rt
+  # mountinfo sorted: podman orders its bind mounts differently from run to run.
+  for rt in runc minirt; do
+    status=0
+    output=$(prun "$rt" --rm -i --memory 64m --pids-limit 50 --hostname minirt-podman -e A=b -w /tmp \
+      "$IMAGE" sh -c 'exec 2>&1; cat; cut -d" " -f4- /proc/self/mountinfo | sort
+        stat -c "%A %u %g %t %T %n" /dev/* /dev/pts/* /dev/shm/. /dev/mqueue/.
+        grep -E "^(NoNewPrivs|Seccomp|Cap)" /proc/self/status
+        cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /proc/self/cgroup
+        hostname; pwd; echo "$A"; ulimit -n; ulimit -u; id' <<<piped) || status=$?
+    # podman's container ids
+    output=$(sed -E 's/[0-9a-f]{64}/ID/g' <<<"$output")
+    record "$rt"
+  done
+  assert_same
+  [ "$status" -eq 0 ] && [ "${lines[0]}" = piped ] || fail "$output"
+  grep -qx '67108864' <<<"$output" && grep -qx 50 <<<"$output" && grep -qx minirt-podman <<<"$output" ||
+    fail "limits or hostname: $output"
+  grep -qE "^[0-9]+:memory:.*/$PCGROUP/libpod-ID\$" <<<"$output" || fail "cgroup: $output"
+}
+
 @test "podman: the container's exit status is podman's" {
   local rt
   for rt in runc minirt; do
