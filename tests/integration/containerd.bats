@@ -247,11 +247,11 @@ EOF
 remove_all_containers() {
   local id
   for id in $(ctr_ task ls -q 2>/dev/null); do
-    ctr_ task kill -s KILL "$id" >/dev/null 2>&1
-    ctr_ task delete --force "$id" >/dev/null 2>&1
+    ctr_ task kill -s KILL "$id" >/dev/null 2>&1 || true
+    ctr_ task delete --force "$id" >/dev/null 2>&1 || true
   done
   for id in $(ctr_ container ls -q 2>/dev/null); do
-    ctr_ container delete "$id" >/dev/null 2>&1
+    ctr_ container delete "$id" >/dev/null 2>&1 || true
   done
 }
 
@@ -348,11 +348,12 @@ scenario_seccomp() {
 }
 
 scenario_failing_create() {
-  local rt=$1 id wrap
+  local rt=$1 cmd=$2 id wrap
   id=$(cid "$rt")
   wrap=$(make_wrapper "$rt")
+  rm -f "$CTRD_DIR/failed-log.$rt"
   ctr_ run --runc-binary "$wrap" --runc-root "$CTRD_DIR/runc-root" --fifo-dir "$CTRD_DIR/fifo" \
-    --cgroup "minirt-test/$id" --rm "$IMAGE" "$id" /nonexistent-minirt-test 2>&1
+    --cgroup "minirt-test/$id" --rm "$IMAGE" "$id" "$cmd" 2>&1
   echo "exit $?"
   echo "containers: $(ctr_ container ls -q)"
 }
@@ -409,6 +410,31 @@ scenario_kill() {
   wait "$pid"
   echo "ctr run exit $?"
   cat "$CTRD_DIR/kill-$rt.out"
+}
+
+# tty: ctr run -t needs a terminal, given by script(1).
+scenario_tty() {
+  local rt=$1 id cmd
+  id=$(cid "$rt")
+  cmd="CONTAINERD_SNAPSHOTTER=native timeout 120 ctr --address $CTRD_DIR/containerd.sock --namespace $NS run -t --runc-binary $(runtime_bin "$rt") --runc-root $CTRD_DIR/runc-root --fifo-dir $CTRD_DIR/fifo --cgroup minirt-test/$id --rm $IMAGE $id sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdin and stdout are ttys; exit 5'"
+  script -qec "$cmd" /dev/null < /dev/null 2>&1 | tr -d '\r' | sed 's/\^@//g'
+  echo "exit ${PIPESTATUS[0]}"
+}
+
+# kill --all signals every process of the container: the init (pid 1,
+# no handler, so TERM does nothing to it) stays, its child sleep dies.
+scenario_kill_all() {
+  local rt=$1 id p
+  id=$(cid "$rt")
+  ctr_run "$rt" "$id" -d -- sh -c 'sleep 1001 & exec sleep 1000' || return 1
+  wait_task_nprocs "$id" 2 || return 1
+  ctr_ task kill --all "$id" 2>&1
+  echo "kill exit $?"
+  wait_task_nprocs "$id" 1 || return 1
+  for p in $(task_pids "$id"); do
+    echo "left: $(tr '\0' ' ' < "/proc/$p/cmdline")"
+  done
+  echo "task: $(task_field "$id" 3)"
 }
 
 scenario_metrics() {
@@ -477,23 +503,33 @@ exit 0" ]
   same_as_runc
 }
 
-@test "containerd: a failing create shows minirt's error to the ctr user" {
-  local msg
-  both failing_create
+# Both runtimes fail `create` for COMMAND; each one's own error text (the
+# last error line of its log.json, which the shim reads) reaches the user.
+check_failing_create() {
+  local cmd=$1 rt msg out
+  both failing_create "$cmd"
   echo "$output"
-  [ -f "$CTRD_DIR/failed-log.minirt" ] || fail "minirt did not fail"
-  # The shim reads the last error line of log.json (--log-format json).
-  msg=$(jq -r 'select(.level == "error") | .msg' "$CTRD_DIR/failed-log.minirt" | tail -n 1)
-  echo "minirt's log.json: $msg"
-  [[ "$msg" == *nonexistent-minirt-test* ]]
-  [[ "$output" == *"OCI runtime create failed: $msg"* ]]
-  [[ "$output" == *"exit 1
-containers: " ]]
-  # runc's own text reaches the user the same way.
-  msg=$(jq -r 'select(.level == "error") | .msg' "$CTRD_DIR/failed-log.runc" | tail -n 1)
-  [[ "$runc_output" == *"OCI runtime create failed: $msg"* ]]
-  [[ "$runc_output" == *"exit 1
-containers: " ]]
+  for rt in minirt runc; do
+    out=$output
+    [ "$rt" = runc ] && out=$runc_output
+    [ -f "$CTRD_DIR/failed-log.$rt" ] || fail "$rt did not fail"
+    msg=$(jq -r 'select(.level == "error") | .msg' "$CTRD_DIR/failed-log.$rt" | tail -n 1)
+    echo "$rt's log.json: $msg"
+    [[ "$msg" == *"$cmd"* ]] || fail "$rt's error does not name $cmd"
+    [[ "$out" == *"OCI runtime create failed: $msg"* ]] || fail "$rt's error did not reach ctr"
+    [[ "$out" == *"exit 1
+containers: " ]] || fail "ctr run did not fail, or left the container"
+  done
+}
+
+@test "containerd: a failing create (missing command) shows minirt's error to the ctr user" {
+  check_failing_create /nonexistent-minirt-test
+  [[ "$output" == *"No such file or directory"* ]]
+}
+
+@test "containerd: a failing create (command not executable) shows minirt's error to the ctr user" {
+  check_failing_create /etc/passwd
+  [[ "$output" == *"Permission denied"* ]]
 }
 
 @test "containerd: ctr task exec runs in the container and returns its status" {
@@ -541,6 +577,26 @@ got TERM" ]
   echo "$output"
   [ "$output" = "kill exit 0
 ctr run exit 137" ]
+  same_as_runc
+}
+
+@test "containerd: ctr run -t gets a terminal through the console socket" {
+  command -v script >/dev/null || skip "script not installed (bsdutils)"
+  both tty
+  echo "$output"
+  [ "$output" = "/dev/pts/0
+stdin and stdout are ttys
+exit 5" ]
+  same_as_runc
+}
+
+@test "containerd: ctr task kill --all signals every process of the task" {
+  require_minirt_command ps
+  both kill_all
+  echo "$output"
+  [ "$output" = "kill exit 0
+left: sleep 1000 
+task: RUNNING" ]
   same_as_runc
 }
 
@@ -626,3 +682,4 @@ EOF
   [ "$status" -eq 0 ]
   [ "$output" = ok ]
 }
+
