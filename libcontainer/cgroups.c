@@ -1022,6 +1022,17 @@ mrt_cgroup_kill_all (struct mrt_cgroup *cg, int signal, mrt_error_t *err)
     return 0;
   if (cg->v2 && signal == SIGKILL && !cg->fake && mrt_cg_exists (cg->h[0].path, "cgroup.kill"))
     return mrt_cg_write (cg, cg->h[0].path, "cgroup.kill", "1", false, "kill --all", err);
+  cleanup_free pid_t *pids = NULL;
+  size_t n = 0;
+  /* An empty cgroup (the common case at delete: the init is gone) has
+   * nobody who could fork: no freeze/thaw round trip. */
+  if (mrt_cgroup_pids (cg, &pids, &n, err) < 0)
+    return -1;
+  if (n == 0)
+    return 0;
+  free (pids);
+  pids = NULL;
+  n = 0;
   /* Frozen, nobody can fork a new process between our read and our kill.
    * A paused container stays paused, unless it is SIGKILL: v1 frozen tasks
    * cannot die until thawed (runc thaws too). */
@@ -1036,8 +1047,6 @@ mrt_cgroup_kill_all (struct mrt_cgroup *cg, int signal, mrt_error_t *err)
       if (was_frozen && signal != SIGKILL)
         can_freeze = false; /* leave it frozen afterwards */
     }
-  cleanup_free pid_t *pids = NULL;
-  size_t n = 0;
   int ret = mrt_cgroup_pids (cg, &pids, &n, err);
   for (size_t i = 0; ret == 0 && i < n; i++)
     if (kill (pids[i], signal) < 0 && errno != ESRCH)

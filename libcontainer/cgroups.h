@@ -49,6 +49,29 @@ int mrt_cgroup_create (const struct mrt_cgroup_config *cfg, const struct mrt_res
 char *mrt_cgroup_plan (const struct mrt_cgroup_config *cfg, mrt_error_t *err);
 /* Move `pid` into the cgroup (every hierarchy on v1). */
 int mrt_cgroup_enter (struct mrt_cgroup *cg, pid_t pid, mrt_error_t *err);
+
+/* The container's init joins its cgroup itself (cgroups_join.c says why:
+ * it saves an RCU grace period per start).  The parent opens, before the
+ * clone, the v1 `tasks` files and the cgroup2 directory; clone3 takes
+ * v2_dir with CLONE_INTO_CGROUP; the child calls join_self first thing;
+ * the parent, once the child said so, calls join_finish, which writes the
+ * pid to cgroup2's cgroup.procs when the clone could not place it there
+ * (in_v2 false).  Every fd is O_CLOEXEC. */
+struct mrt_cgroup_join
+{
+  int *tasks;         /* v1: <dir>/tasks, opened for writing */
+  const char **paths; /* their directories (owned by the cgroup) */
+  size_t n_tasks;
+  int v2_dir;          /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
+  const char *v2_path; /* NULL without a cgroup2 cgroup */
+  bool v2_optional;    /* the hybrid cgroup2 mount: failing it is no error */
+};
+void mrt_cgroup_join_init (struct mrt_cgroup_join *j);
+int mrt_cgroup_join_open (struct mrt_cgroup *cg, struct mrt_cgroup_join *j, mrt_error_t *err);
+int mrt_cgroup_join_self (struct mrt_cgroup_join *j, mrt_error_t *err);
+int mrt_cgroup_join_finish (struct mrt_cgroup *cg, const struct mrt_cgroup_join *j, bool in_v2, pid_t pid,
+                            mrt_error_t *err);
+void mrt_cgroup_join_close (struct mrt_cgroup_join *j);
 /* Apply new resources (`update`); only the fields set in `res` change.
  * Device rules change only when res->n_devices > 0. */
 int mrt_cgroup_update (struct mrt_cgroup *cg, const struct mrt_resources *res, mrt_error_t *err);

@@ -155,7 +155,7 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
   if (spec->process->terminal && opts->console_socket == NULL && !foreground)
     return mrt_error_make (err, EINVAL, "process.terminal: needs --console-socket when the runtime detaches");
   if (spec->linux_ && spec->linux_->seccomp
-      && mrt_seccomp_compile (spec->linux_->seccomp, ctx->log, &p->seccomp, err) < 0)
+      && mrt_seccomp_compile_cached (spec->linux_->seccomp, ctx->log, 0, ctx->cache_dir, &p->seccomp, err) < 0)
     return -1;
   if (mrt_ns_plan_make (spec->linux_, &p->ns, err) < 0)
     return -1;
@@ -295,11 +295,13 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   struct plan p = { 0 };
   struct undo u = { 0 };
   struct mrt_state_record rec = { 0 };
+  struct mrt_cgroup_join join;
   int sync[2] = { -1, -1 }, exec_listen = -1, console = -1;
   char type = 0;
   char *msg = NULL, *config_copy = NULL, *go_json = NULL;
   int ret = -1;
 
+  mrt_cgroup_join_init (&join);
   if (plan_make (ctx, opts, foreground, &p, err) < 0)
     goto out;
   if (mrt_state_dir_create (ctx->state_root, opts->id, d, err) < 0)
@@ -320,21 +322,27 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   rec.creator_pid = getpid ();
   mrt_proc_stat (rec.creator_pid, &rec.creator_start, NULL);
   copy_annotations (&rec, p.spec);
-  if (mrt_state_write (d, &rec, err) < 0)
-    goto fail;
 
+  /* state.json is written as few times as `delete --force` after a killed
+   * create needs (each rewrite costs a synchronous discard on an ext4
+   * `discard` mount): with the cgroup-to-be before it is made, again only
+   * if create() made something else, with the init's pid, and created. */
   struct mrt_cgroup_config cgcfg;
   mrt_cgroup_config_for (ctx, opts->id, p.spec, &cgcfg);
-  /* The cgroup-to-be is recorded first: a create killed inside
-   * mrt_cgroup_create still leaves `delete --force` what to remove. */
   rec.cgroup = mrt_cgroup_plan (&cgcfg, err);
   if (rec.cgroup == NULL || mrt_state_write (d, &rec, err) < 0)
     goto fail;
   if (mrt_cgroup_create (&cgcfg, p.spec->linux_ ? p.spec->linux_->resources : NULL, &u.cgroup, err) < 0)
     goto fail;
-  free (rec.cgroup);
-  rec.cgroup = mrt_cgroup_save (u.cgroup);
-  if (mrt_state_write (d, &rec, err) < 0)
+  {
+    char *saved = mrt_cgroup_save (u.cgroup);
+    bool same = strcmp (saved, rec.cgroup) == 0;
+    free (rec.cgroup);
+    rec.cgroup = saved;
+    if (!same && mrt_state_write (d, &rec, err) < 0)
+      goto fail;
+  }
+  if (mrt_cgroup_join_open (u.cgroup, &join, err) < 0)
     goto fail;
 
   exec_listen = listen_exec_socket (d, err);
@@ -373,6 +381,7 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
     .exec_listen = exec_listen,
     .console_sock = console,
     .close_in_child = { d->lockfd, d->dirfd, -1, -1 },
+    .cgroup_join = &join,
   };
   u.pid = mrt_process_spawn (&l, err);
   if (u.pid < 0)
@@ -391,8 +400,24 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
     goto fail;
   if (mrt_ns_write_id_maps (u.pid, p.spec->linux_, &p.ns, err) < 0)
     goto fail;
-  if (mrt_cgroup_enter (u.cgroup, u.pid, err) < 0)
+  if (join.n_tasks > 0)
+    {
+      if (mrt_msg_recv (sync[0], &type, &msg, err) < 0)
+        goto fail;
+      if (type != MRT_SYNC_JOINED)
+        {
+          if (type == MRT_SYNC_ERROR)
+            mrt_error_make (err, 0, "%s", msg);
+          else
+            mrt_error_make (err, 0, "the container's init exited during set-up");
+          goto fail;
+        }
+      free (msg);
+      msg = NULL;
+    }
+  if (mrt_cgroup_join_finish (u.cgroup, &join, l.in_cgroup2, u.pid, err) < 0)
     goto fail;
+  mrt_cgroup_join_close (&join);
   if (run_parent_hooks (p.spec, &rec, err) < 0)
     goto fail;
 
@@ -437,6 +462,7 @@ out:
     close (exec_listen);
   if (console >= 0)
     close (console);
+  mrt_cgroup_join_close (&join);
   mrt_state_record_clear (&rec);
   plan_free (&p);
   return ret;

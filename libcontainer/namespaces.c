@@ -86,14 +86,33 @@ mrt_ns_plan_make (const struct mrt_linux *linux_, struct mrt_ns_plan *plan, mrt_
   return 0;
 }
 
+/* cgroup_fd >= 0: try to be born in that cgroup2 directory
+ * (CLONE_INTO_CGROUP); *in_cgroup says whether it worked.  The kernel may
+ * refuse it (too old, or a cgroup it cannot take processes in): then the
+ * caller moves the child the old way. */
 static pid_t
-raw_clone (int flags, mrt_error_t *err)
+raw_clone (int flags, int cgroup_fd, bool *in_cgroup, mrt_error_t *err)
 {
   /* With CLONE_PARENT the exit signal is the caller's own (SIGCHLD here):
    * clone3 wants 0. */
   int sig = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
   struct clone_args args = { .flags = (uint64_t)flags, .exit_signal = (uint64_t)sig };
-  pid_t pid = (pid_t)mrt_clone3 (&args);
+  pid_t pid = -1;
+  *in_cgroup = false;
+  if (cgroup_fd >= 0)
+    {
+      args.flags |= CLONE_INTO_CGROUP;
+      args.cgroup = (uint64_t)cgroup_fd;
+      pid = (pid_t)mrt_clone3 (&args);
+      if (pid >= 0)
+        {
+          *in_cgroup = true;
+          return pid;
+        }
+      args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+      args.cgroup = 0;
+    }
+  pid = (pid_t)mrt_clone3 (&args);
   if (pid < 0 && errno == ENOSYS)
     pid = (pid_t)syscall (SYS_clone, flags | sig, NULL, NULL, NULL, NULL);
   if (pid < 0)
@@ -114,19 +133,20 @@ joins_any (const struct mrt_ns_plan *plan)
 struct helper_msg
 {
   pid_t pid;
+  bool in_cgroup;
   char msg[1024];
 };
 
 /* In the helper: join every namespace given by path, then clone the init
  * as a sibling (CLONE_PARENT, so it is the parent's child) and exit. */
 static pid_t
-helper_main (const struct mrt_ns_plan *plan, int out)
+helper_main (const struct mrt_ns_plan *plan, int cgroup_fd, int out)
 {
   struct helper_msg m = { .pid = -1 };
   mrt_error_t e = NULL;
   pid_t pid = -1;
   if (mrt_ns_join_paths (plan, &e) == 0)
-    pid = raw_clone (plan->clone_flags | CLONE_PARENT, &e);
+    pid = raw_clone (plan->clone_flags | CLONE_PARENT, cgroup_fd, &m.in_cgroup, &e);
   if (pid == 0)
     {
       close (out);
@@ -140,10 +160,11 @@ helper_main (const struct mrt_ns_plan *plan, int out)
 }
 
 pid_t
-mrt_ns_clone (const struct mrt_ns_plan *plan, mrt_error_t *err)
+mrt_ns_clone (const struct mrt_ns_plan *plan, int cgroup_fd, bool *in_cgroup, mrt_error_t *err)
 {
+  *in_cgroup = false;
   if (!joins_any (plan))
-    return raw_clone (plan->clone_flags, err);
+    return raw_clone (plan->clone_flags, cgroup_fd, in_cgroup, err);
 
   /* Namespaces given by path are joined before the new ones are made, as
    * runc does, so that e.g. a joined user namespace owns the new mount and
@@ -165,7 +186,7 @@ mrt_ns_clone (const struct mrt_ns_plan *plan, mrt_error_t *err)
   if (helper == 0)
     {
       close (p[0]);
-      return helper_main (plan, p[1]);
+      return helper_main (plan, cgroup_fd, p[1]);
     }
   close (p[1]);
   struct helper_msg m = { .pid = -1 };
@@ -180,6 +201,7 @@ mrt_ns_clone (const struct mrt_ns_plan *plan, mrt_error_t *err)
     return mrt_error_make (err, 0, "linux.namespaces: the namespace helper died");
   if (m.pid <= 0)
     return mrt_error_make (err, 0, "%s", m.msg[0] ? m.msg : "linux.namespaces: clone failed");
+  *in_cgroup = m.in_cgroup;
   return m.pid;
 }
 

@@ -39,8 +39,10 @@ int mrt_ns_plan_make (const struct mrt_linux *linux_, struct mrt_ns_plan *plan, 
 void mrt_ns_plan_close (struct mrt_ns_plan *plan);
 
 /* Parent: clone the child into the planned namespaces.  Returns the pid in
- * the parent and 0 in the child (like fork). */
-pid_t mrt_ns_clone (const struct mrt_ns_plan *plan, mrt_error_t *err);
+ * the parent and 0 in the child (like fork).  cgroup_fd >= 0: a cgroup2
+ * directory the child is born in (CLONE_INTO_CGROUP) when the kernel lets
+ * it; *in_cgroup tells the parent whether it was. */
+pid_t mrt_ns_clone (const struct mrt_ns_plan *plan, int cgroup_fd, bool *in_cgroup, mrt_error_t *err);
 /* Parent: write uid_map/gid_map (and setgroups "deny" when unprivileged). */
 int mrt_ns_write_id_maps (pid_t pid, const struct mrt_linux *linux_, const struct mrt_ns_plan *plan, mrt_error_t *err);
 

@@ -4,13 +4,16 @@
  * Set-up order (PROTOCOL.md; the code below follows it step by step):
  * parent (minirt create / run, container.c): parse+validate config, compile
  *   seccomp, resolve bundle paths -> lock + state dir -> cgroup create ->
+ *   open the cgroup join fds (cgroups_join.c) ->
  *   [namespaces given by path joined by a short-lived helper, user first,
  *   which clones the init with CLONE_PARENT: namespaces.c] ->
- *   clone with namespace flags -> uid/gid maps (setgroups deny when needed)
- *   -> cgroup enter -> createRuntime + prestart hooks (runtime ns) -> tell
+ *   clone with namespace flags (cgroup2: CLONE_INTO_CGROUP) -> uid/gid maps
+ *   (setgroups deny when needed) -> wait for JOINED (the init is in its
+ *   cgroups) -> createRuntime + prestart hooks (runtime ns) -> tell
  *   child to go on (GO).
  * child (child_main below):
- *   0. close the parent's fds (lock, state dir), PR_SET_DUMPABLE 0,
+ *   0. close the parent's fds (lock, state dir); join the v1 cgroups
+ *      (write "0" to each `tasks`) and say JOINED; PR_SET_DUMPABLE 0,
  *      PDEATHSIG while the parent may still die half-way; wait for GO
  *   1. the late namespaces (cgroup namespace rooted at the container's
  *      cgroup, time + timeOffsets);
@@ -26,10 +29,10 @@
  *   8. mrt_process_apply_limits
  *   9. resolve process.args[0] through the container's PATH
  *  10. tell the parent CREATED; wait for `start` on exec.sock
- *  11. startContainer hooks -> [seccomp if !noNewPrivileges] ->
+ *  11. startContainer hooks -> every fd but stdio and preserved ones
+ *      marked close-on-exec -> [seccomp if !noNewPrivileges] ->
  *      mrt_user_switch -> mrt_caps_apply -> no_new_privs ->
- *      [seccomp if noNewPrivileges] -> every fd but stdio and preserved
- *      ones marked close-on-exec -> execve.
+ *      [seccomp if noNewPrivileges] -> execve.
  *
  * CVE-2019-5736 class: minirt never re-executes /proc/self/exe; the init
  * is a clone of the runtime that only ever execve()s the container's own
@@ -253,6 +256,15 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
     if (l->close_in_child[i] >= 0)
       close (l->close_in_child[i]);
   close (l->sync_parent);
+  if (l->cgroup_join && l->cgroup_join->n_tasks > 0)
+    {
+      if (mrt_cgroup_join_self (l->cgroup_join, &err) < 0)
+        child_fail (l, -1, &err);
+      if (mrt_msg_send (l->sync_child, MRT_SYNC_JOINED, NULL) < 0)
+        _exit (1);
+    }
+  if (l->cgroup_join)
+    mrt_cgroup_join_close (l->cgroup_join);
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -341,6 +353,11 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
   /* 11. */
   if (run_hooks (spec, MRT_HOOK_START_CONTAINER, start_json, &err) < 0)
     child_fail (l, conn, &err);
+  /* Before any seccomp filter: a profile may block (or notify on, with
+   * nobody to answer yet) close_range and fcntl.  Only the seccomp
+   * listener is opened after this, and the kernel makes it close-on-exec. */
+  if (mark_fds_cloexec (l->preserve_fds, &err) < 0)
+    child_fail (l, conn, &err);
   if (!proc->no_new_privileges && load_seccomp (l, conn, &err) < 0)
     child_fail (l, conn, &err);
   if (mrt_user_switch (proc, &err) < 0)
@@ -354,8 +371,6 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
     }
   if (proc->no_new_privileges && load_seccomp (l, conn, &err) < 0)
     child_fail (l, conn, &err);
-  if (mark_fds_cloexec (l->preserve_fds, &err) < 0)
-    child_fail (l, conn, &err);
   char **argv = null_terminated (proc->args, proc->n_args);
   execve (exe, argv, l->env);
   mrt_error_sys (&err, "exec `%s`", exe);
@@ -365,7 +380,8 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
 pid_t
 mrt_process_spawn (struct mrt_launch *l, mrt_error_t *err)
 {
-  pid_t pid = mrt_ns_clone (&l->ns, err);
+  int cgroup_fd = l->cgroup_join ? l->cgroup_join->v2_dir : -1;
+  pid_t pid = mrt_ns_clone (&l->ns, cgroup_fd, &l->in_cgroup2, err);
   if (pid == 0)
     child_main (l);
   return pid;

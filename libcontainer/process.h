@@ -11,6 +11,7 @@
 #include "minirt/error.h"
 #include "minirt/log.h"
 #include "minirt/spec.h"
+#include "cgroups.h"
 #include "namespaces.h"
 #include "seccomp.h"
 
@@ -18,6 +19,7 @@
  * one type byte, then text. */
 enum mrt_sync_msg
 {
+  MRT_SYNC_JOINED = 'J',  /* child -> parent: in its cgroups (only when there are v1 ones) */
   MRT_SYNC_GO = 'G',      /* parent -> child: go on; text: state JSON for hooks */
   MRT_SYNC_CREATED = 'C', /* child -> parent: waiting for start */
   MRT_SYNC_ERROR = 'E',   /* child -> parent: text is the error */
@@ -47,6 +49,8 @@ struct mrt_launch
   int exec_listen;       /* listening exec.sock */
   int console_sock;      /* connected --console-socket, or -1 */
   int close_in_child[4]; /* parent-only fds (lock, state dir): -1 = unused */
+  struct mrt_cgroup_join *cgroup_join; /* the init joins its cgroups itself */
+  bool in_cgroup2;                     /* out: born in the cgroup2 cgroup */
 };
 
 /* Clone the init.  In the parent returns its pid; the child never returns. */

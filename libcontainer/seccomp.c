@@ -224,15 +224,6 @@ mrt_seccomp_action_value (enum mrt_seccomp_action action, const mrt_opt_u64 *err
     }
 }
 
-struct mrt_seccomp_filter
-{
-  scmp_filter_ctx ctx; /* kept for export_pfc */
-  struct sock_filter *insns;
-  size_t n_insns;
-  unsigned int flags; /* SECCOMP_FILTER_FLAG_* given to seccomp(2) */
-  bool listener;
-};
-
 bool
 mrt_seccomp_filter_wants_listener (const struct mrt_seccomp_filter *f)
 {
@@ -271,6 +262,8 @@ filter_freep (struct mrt_seccomp_filter **f)
 int
 mrt_seccomp_filter_export_pfc (const struct mrt_seccomp_filter *f, int fd, mrt_error_t *err)
 {
+  if (f->ctx == NULL)
+    return mrt_error_make (err, ENOTSUP, "seccomp: export pfc: the filter came from the cache");
   int ret = seccomp_export_pfc (f->ctx, fd);
   if (ret < 0)
     return mrt_error_make (err, -ret, "seccomp: export pfc");

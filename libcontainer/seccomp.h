@@ -30,6 +30,11 @@ enum
 };
 int mrt_seccomp_compile_ex (const struct mrt_seccomp *profile, const struct mrt_log *log, unsigned int options,
                             struct mrt_seccomp_filter **out, mrt_error_t *err);
+/* mrt_seccomp_compile_ex through a cache of finished programs in cache_dir
+ * (made 0700 if missing; NULL or "": no cache); see seccomp_cache.c.  A
+ * filter from the cache has no libseccomp context (no export_pfc). */
+int mrt_seccomp_compile_cached (const struct mrt_seccomp *profile, const struct mrt_log *log, unsigned int options,
+                                const char *cache_dir, struct mrt_seccomp_filter **out, mrt_error_t *err);
 /* True when the filter has a NOTIFY action and so yields a listener fd. */
 bool mrt_seccomp_filter_wants_listener (const struct mrt_seccomp_filter *f);
 /* Load into the calling thread (and with TSYNC its siblings).  *notify_fd is

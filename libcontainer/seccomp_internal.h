@@ -2,16 +2,26 @@
 #ifndef MINIRT_SECCOMP_INTERNAL_H
 #define MINIRT_SECCOMP_INTERNAL_H
 
-/* Shared between seccomp.c and seccomp_enosys.c only. */
+/* Shared between seccomp.c, seccomp_cache.c and seccomp_enosys.c only. */
 
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "minirt/error.h"
 #include "minirt/log.h"
 #include "minirt/spec.h"
+
+struct mrt_seccomp_filter
+{
+  void *ctx; /* libseccomp's scmp_filter_ctx, kept for export_pfc; NULL when cached */
+  struct sock_filter *insns;
+  size_t n_insns;
+  unsigned int flags; /* SECCOMP_FILTER_FLAG_* given to seccomp(2) */
+  bool listener;
+};
 
 /* "SCMP_ARCH_X86_64" -> SCMP_ARCH_X86_64; -1 when unknown. */
 int mrt_seccomp_arch_from_name (const char *name, uint32_t *arch);

@@ -2,6 +2,7 @@
 /* minirt: parse the global flags, pick the command, print its error once. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -53,6 +54,24 @@ one_of (const char *s, const char *const *choices)
 }
 
 /* Check and apply the global flags; the log is open afterwards. */
+/* Where compiled seccomp filters are cached: never under --root (an empty
+ * state root after delete stays empty).  MINIRT_CACHE_DIR overrides it
+ * ("" turns the cache off). */
+static const char *
+cache_dir (void)
+{
+  static char buf[4096];
+  const char *env = getenv ("MINIRT_CACHE_DIR");
+  if (env)
+    return env;
+  if (geteuid () == 0)
+    return "/run/minirt-cache";
+  const char *xdg = getenv ("XDG_RUNTIME_DIR");
+  if (xdg == NULL || xdg[0] != '/' || snprintf (buf, sizeof (buf), "%s/minirt-cache", xdg) >= (int)sizeof (buf))
+    return NULL;
+  return buf;
+}
+
 static int
 apply_global (struct mrt_cli *cli, struct mrt_optval *v, mrt_error_t *err)
 {
@@ -80,6 +99,7 @@ apply_global (struct mrt_cli *cli, struct mrt_optval *v, mrt_error_t *err)
     cli->ctx.state_root = "/run/minirt";
   cli->ctx.log = &cli->log;
   cli->ctx.debug = debug;
+  cli->ctx.cache_dir = cache_dir ();
   cli->ctx.cgroup_manager
       = mrt_opt_get (&global_opts, v, "systemd-cgroup")->on ? MRT_CGROUP_MANAGER_SYSTEMD : MRT_CGROUP_MANAGER_CGROUPFS;
   if (manager)

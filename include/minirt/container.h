@@ -29,6 +29,7 @@ struct mrt_context
   struct mrt_log *log;
   bool debug;
   enum mrt_cgroup_manager cgroup_manager; /* --systemd-cgroup / --cgroup-manager */
+  const char *cache_dir;                  /* compiled seccomp filters (never under state_root); NULL: none */
 };
 
 struct mrt_create_options

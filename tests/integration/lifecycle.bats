@@ -360,6 +360,20 @@ status_of() {
   [ "${lines[1]}" = "0 1 2 3 4 " ]
 }
 
+@test "fds: marked close-on-exec before a noNewPrivileges seccomp filter that blocks close_range and fcntl" {
+  update_config '.process.noNewPrivileges = true
+    | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+        "syscalls": [{"names": ["close_range", "fcntl", "fcntl64"], "action": "SCMP_ACT_ERRNO"}]}'
+  set_args ls /proc/self/fd
+  run --separate-stderr minirt run "$CTR_ID" 7</dev/null 8</dev/null
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | tr '\n' ' ')" = "0 1 2 3 " ]
+
+  run --separate-stderr minirt run --preserve-fds 1 "$CTR_ID" 3</dev/null 9</dev/null
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | tr '\n' ' ')" = "0 1 2 3 4 " ]
+}
+
 @test "LISTEN_FDS: socket-activation fds and LISTEN_FDS/LISTEN_PID reach the container" {
   echo "activated" > "$BUNDLE/fd3.txt"
   set_args sh -c 'echo "$LISTEN_FDS $LISTEN_PID"; cat <&3'
