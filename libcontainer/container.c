@@ -19,6 +19,7 @@
 #include "lifecycle.h"
 #include "process.h"
 #include "seccomp.h"
+#include "seccomp_monitor.h"
 #include "terminal.h"
 #include "utils.h"
 
@@ -67,6 +68,10 @@ struct plan
   struct mrt_spec *spec;
   char *rootfs;
   struct mrt_seccomp_filter *seccomp;
+  /* Violation reports: the filter as written (answers come from it);
+   * `seccomp` is then the transformed one that is loaded. */
+  enum mrt_seccomp_report_mode report;
+  struct mrt_seccomp_filter *seccomp_original;
   struct mrt_ns_plan ns;
   char **env;
   unsigned preserve_fds;
@@ -81,6 +86,8 @@ plan_free (struct plan *p)
   free (p->rootfs);
   if (p->seccomp)
     mrt_seccomp_filter_free (p->seccomp);
+  if (p->seccomp_original)
+    mrt_seccomp_filter_free (p->seccomp_original);
   mrt_ns_plan_close (&p->ns);
   if (p->env)
     {
@@ -154,9 +161,17 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
     return mrt_error_sys (err, "root.path: `%s`", root);
   if (spec->process->terminal && opts->console_socket == NULL && !foreground)
     return mrt_error_make (err, EINVAL, "process.terminal: needs --console-socket when the runtime detaches");
+  if (mrt_seccomp_report_mode (spec, &p->report, err) < 0)
+    return -1;
   if (spec->linux_ && spec->linux_->seccomp
       && mrt_seccomp_compile_cached (spec->linux_->seccomp, ctx->log, 0, ctx->cache_dir, &p->seccomp, err) < 0)
     return -1;
+  if (p->report != MRT_SECCOMP_REPORT_OFF)
+    {
+      p->seccomp_original = steal_pointer (&p->seccomp);
+      if (mrt_seccomp_compile_ex (spec->linux_->seccomp, ctx->log, MRT_SECCOMP_NOTIFY_DENIED, &p->seccomp, err) < 0)
+        return -1;
+    }
   if (mrt_ns_plan_make (spec->linux_, &p->ns, err) < 0)
     return -1;
   if (spec->linux_ && spec->linux_->time_offsets && !p->ns.create[MRT_NS_TIME]
@@ -245,6 +260,8 @@ run_parent_hooks (const struct mrt_spec *spec, const struct mrt_state_record *r,
 struct undo
 {
   pid_t pid;
+  pid_t monitor_pid;
+  uint64_t monitor_start;
   struct mrt_cgroup *cgroup;
   bool state_dir;
   const struct mrt_spec *spec; /* poststop hooks, as runc's destroy */
@@ -263,6 +280,7 @@ undo_all (struct undo *u, struct mrt_state_dir *d)
       while (waitpid (u->pid, NULL, 0) < 0 && errno == EINTR)
         ;
     }
+  mrt_seccomp_monitor_end (u->monitor_pid, u->monitor_start);
   if (u->cgroup)
     {
       mrt_cgroup_kill_all (u->cgroup, SIGKILL, &ignored);
@@ -398,6 +416,26 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   mrt_proc_stat (u.pid, &rec.pid_start, NULL);
   if (mrt_state_write (d, &rec, err) < 0)
     goto fail;
+  if (p.report != MRT_SECCOMP_REPORT_OFF)
+    {
+      struct mrt_seccomp_monitor_config mc = {
+        .state_root = ctx->state_root,
+        .id = opts->id,
+        .dirfd = d->dirfd,
+        .init_pid = u.pid,
+        .original = p.seccomp_original,
+        .mode = p.report,
+        .log = ctx->log,
+        .keep_stderr = foreground,
+        .quiet_seconds = MRT_SECCOMP_REPORT_QUIET_SECONDS,
+      };
+      if (mrt_seccomp_monitor_spawn (&mc, &u.monitor_pid, &u.monitor_start, err) < 0)
+        goto fail;
+      rec.seccomp_monitor_pid = u.monitor_pid;
+      rec.seccomp_monitor_start = u.monitor_start;
+      if (mrt_state_write (d, &rec, err) < 0)
+        goto fail;
+    }
   if (mrt_ns_write_id_maps (u.pid, p.spec->linux_, &p.ns, err) < 0)
     goto fail;
   if (join.n_tasks > 0)

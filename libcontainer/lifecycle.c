@@ -21,6 +21,7 @@
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp.h"
+#include "seccomp_monitor.h"
 #include "syscalls.h"
 #include "utils.h"
 
@@ -70,15 +71,24 @@ connect_exec_socket (const struct mrt_state_dir *d, mrt_error_t *err)
 }
 
 /* The init announced a seccomp listener as fd N: take it, keep answering
- * CONTINUE until the init has execve()d, then hand it to listenerPath. */
+ * CONTINUE until the init has execve()d, then hand it to listenerPath, or
+ * to the violation-report monitor that `create` started. */
 static int
-take_seccomp_listener (const struct mrt_spec *spec, const struct mrt_state_record *r, int conn, int n, mrt_error_t *err)
+take_seccomp_listener (const struct mrt_spec *spec, const struct mrt_state_dir *d, const struct mrt_state_record *r,
+                       int conn, int n, mrt_error_t *err)
 {
+  enum mrt_seccomp_report_mode report = MRT_SECCOMP_REPORT_OFF;
+  mrt_error_t ignored = NULL;
   cleanup_close int notify = mrt_seccomp_take_listener (r->pid, n, conn, err);
   if (notify < 0)
     return -1;
   if (mrt_seccomp_supervise_until_exec (notify, conn, err) < 0)
     return -1;
+  /* create checked the annotations already. */
+  mrt_seccomp_report_mode (spec, &report, &ignored);
+  mrt_error_free (&ignored);
+  if (report != MRT_SECCOMP_REPORT_OFF && r->seccomp_monitor_pid > 0)
+    return mrt_seccomp_monitor_hand_over (d->dirfd, notify, err);
   const struct mrt_seccomp *sc = spec->linux_->seccomp;
   if (sc->listener_path == NULL)
     return 0;
@@ -154,7 +164,7 @@ mrt_start_locked (struct mrt_context *ctx, struct mrt_state_dir *d, mrt_error_t 
       int fdnum;
       if (sscanf (buf, "seccomp %d", &fdnum) == 1)
         {
-          if (take_seccomp_listener (spec, &r, conn, fdnum, err) < 0)
+          if (take_seccomp_listener (spec, d, &r, conn, fdnum, err) < 0)
             goto out;
           break;
         }
@@ -335,6 +345,7 @@ mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force,
     {
       if (pidfd >= 0)
         kill_and_wait (pidfd);
+      mrt_seccomp_monitor_end (r.seccomp_monitor_pid, r.seccomp_monitor_start);
       goto out;
     }
   if (cg == NULL && r.cgroup == NULL && !r.created && spec && force)
@@ -361,6 +372,8 @@ mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force,
     }
   if (pidfd >= 0)
     kill_and_wait (pidfd);
+  /* After the init: the monitor logs its last report as it ends. */
+  mrt_seccomp_monitor_end (r.seccomp_monitor_pid, r.seccomp_monitor_start);
   if (cg)
     {
       int c = mrt_cgroup_destroy (cg, err);

@@ -402,9 +402,29 @@ add_rule (scmp_filter_ctx ctx, const struct mrt_seccomp_syscall *s, int nr, uint
   return 0;
 }
 
+/* MRT_SECCOMP_NOTIFY_DENIED: the kernel asks the supervisor instead of
+ * denying.  The rule structure (names, args) is unchanged, so the
+ * transformed filter notifies exactly where the original one denies. */
+static uint32_t
+notify_if_denied (uint32_t action, unsigned int options)
+{
+  if (!(options & MRT_SECCOMP_NOTIFY_DENIED))
+    return action;
+  switch (action & SECCOMP_RET_ACTION_FULL)
+    {
+    case SECCOMP_RET_KILL_PROCESS:
+    case SECCOMP_RET_KILL_THREAD:
+    case SECCOMP_RET_TRAP:
+    case SECCOMP_RET_ERRNO:
+      return SCMP_ACT_NOTIFY;
+    default:
+      return action;
+    }
+}
+
 static int
-add_rules (scmp_filter_ctx ctx, const struct mrt_seccomp *p, uint32_t default_action, const struct mrt_log *log,
-           size_t *n_rules, mrt_error_t *err)
+add_rules (scmp_filter_ctx ctx, const struct mrt_seccomp *p, uint32_t default_action, unsigned int options,
+           const struct mrt_log *log, size_t *n_rules, mrt_error_t *err)
 {
   for (size_t i = 0; i < p->n_syscalls; i++)
     {
@@ -412,6 +432,7 @@ add_rules (scmp_filter_ctx ctx, const struct mrt_seccomp *p, uint32_t default_ac
       uint32_t action;
       if (mrt_seccomp_action_value (s->action, &s->errno_ret, &action) < 0)
         return mrt_error_make (err, 0, "linux.seccomp.syscalls[%zu].action: unknown action", i);
+      action = notify_if_denied (action, options);
       if (action == default_action)
         {
           /* libseccomp refuses a rule that repeats the default (-EACCES). */
@@ -492,7 +513,15 @@ mrt_seccomp_compile_ex (const struct mrt_seccomp *p, const struct mrt_log *log, 
 
   if (mrt_seccomp_action_value (p->default_action, &p->default_errno_ret, &default_action) < 0)
     return mrt_error_make (err, 0, "linux.seccomp.defaultAction: unknown action");
-  f->listener = profile_uses_notify (p);
+  /* The ENOSYS stub is decided on the profile as written, so that the
+   * transformed filter stubs exactly the syscalls the original one does. */
+  bool enosys_stub = wants_enosys_stub (p, default_action);
+  if (options & MRT_SECCOMP_NOTIFY_DENIED)
+    options |= MRT_SECCOMP_OWN_LISTENER;
+  default_action = notify_if_denied (default_action, options);
+  /* In report mode the listener always exists (even if nothing is denied),
+   * so the hand-over protocol does not depend on the profile. */
+  f->listener = profile_uses_notify (p) || (options & MRT_SECCOMP_NOTIFY_DENIED);
   if (f->listener && !(options & MRT_SECCOMP_OWN_LISTENER) && (p->listener_path == NULL || *p->listener_path == '\0'))
     return mrt_error_make (err, 0, "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
 
@@ -507,7 +536,7 @@ mrt_seccomp_compile_ex (const struct mrt_seccomp *p, const struct mrt_log *log, 
     return -1;
   if (translate_flags (p, &f->flags, err) < 0)
     return -1;
-  if (add_rules (f->ctx, p, default_action, log, &n_rules, err) < 0)
+  if (add_rules (f->ctx, p, default_action, options, log, &n_rules, err) < 0)
     return -1;
   if (n_rules > OPTIMIZE_MIN_RULES)
     {
@@ -518,7 +547,7 @@ mrt_seccomp_compile_ex (const struct mrt_seccomp *p, const struct mrt_log *log, 
 
   if (export_bpf (f->ctx, &f->insns, &f->n_insns, err) < 0)
     return -1;
-  if (wants_enosys_stub (p, default_action))
+  if (enosys_stub)
     {
       if (mrt_seccomp_enosys_patch (p, &f->insns, &f->n_insns, log, err) < 0)
         return -1;

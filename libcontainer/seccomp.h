@@ -27,6 +27,12 @@ enum
   /* The runtime keeps the listener itself (recording, violation reports):
    * NOTIFY rules and a NOTIFY defaultAction need no listenerPath. */
   MRT_SECCOMP_OWN_LISTENER = 1 << 0,
+  /* Violation reports (seccomp_report.h): every denying action (ERRNO,
+   * KILL*, TRAP, the default included) becomes SCMP_ACT_NOTIFY so that a
+   * supervisor sees each one; ALLOW, LOG and TRACE stay in the kernel.
+   * The supervisor answers from the untransformed filter.  Implies
+   * MRT_SECCOMP_OWN_LISTENER. */
+  MRT_SECCOMP_NOTIFY_DENIED = 1 << 1,
 };
 int mrt_seccomp_compile_ex (const struct mrt_seccomp *profile, const struct mrt_log *log, unsigned int options,
                             struct mrt_seccomp_filter **out, mrt_error_t *err);

@@ -281,6 +281,11 @@ mrt_state_record_to_json (const struct mrt_state_record *r)
   gen_str (g, "rootfs", r->rootfs);
   gen_str (g, "created", r->created_at);
   gen_str (g, "cgroup", r->cgroup);
+  if (r->seccomp_monitor_pid > 0)
+    {
+      gen_int (g, "seccompMonitorPid", r->seccomp_monitor_pid);
+      gen_int (g, "seccompMonitorStart", (long long)r->seccomp_monitor_start);
+    }
   gen_annotations (g, r->annotations, r->n_annotations);
   yajl_gen_map_close (g);
   return gen_finish (g);
@@ -325,6 +330,8 @@ mrt_state_record_from_json (const char *json, struct mrt_state_record *r, mrt_er
   r->rootfs = tree_str (root, "rootfs");
   r->created_at = tree_str (root, "created");
   r->cgroup = tree_str (root, "cgroup");
+  r->seccomp_monitor_pid = (pid_t)tree_int (root, "seccompMonitorPid");
+  r->seccomp_monitor_start = (uint64_t)tree_int (root, "seccompMonitorStart");
   const char *apath[] = { "annotations", NULL };
   yajl_val a = yajl_tree_get (root, apath, yajl_t_object);
   if (a && YAJL_GET_OBJECT (a)->len > 0)

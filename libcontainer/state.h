@@ -58,6 +58,9 @@ struct mrt_state_record
   char *rootfs;
   char *created_at; /* RFC 3339 */
   char *cgroup;     /* mrt_cgroup_save() text, NULL when none yet */
+  /* The seccomp violation-report monitor (seccomp_monitor.h), 0 if none. */
+  pid_t seccomp_monitor_pid;
+  uint64_t seccomp_monitor_start;
   struct mrt_kv *annotations;
   size_t n_annotations;
 };

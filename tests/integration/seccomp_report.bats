@@ -1,0 +1,168 @@
+#!/usr/bin/env bats
+# Reporting every forbidden syscall, the defaultAction included (issue 8,
+# part 2): with the annotation run.oci.minirt.seccomp-report (or CRI-O's
+# io.kubernetes.cri-o.seccompNotifierAction) minirt turns every denying
+# action into a notification answered by its own monitor process, which
+# keeps the profile's effect, reports `Used forbidden syscalls: ...` in the
+# log and the state, and with `stop` kills the container 5 s after the last
+# violation, as CRI-O does (seed 001).
+
+load helpers
+load leak_helpers
+
+bats_require_minimum_version 1.5.0
+
+PROFILES=$REPO_ROOT/specs/seccomp
+REPORT='Used forbidden syscalls: chroot (2x), swapoff (2x), unshare (1x)'
+# chroot and swapoff have their own ERRNO rule, unshare only meets the
+# defaultAction.  The exit codes show what each call returned.  One line:
+# set_args splits its arguments at newlines.
+WORKLOAD='chroot /tmp true; echo "chroot=$?"; chroot /tmp true; echo "chroot=$?"; swapoff /etc/passwd; echo "swapoff=$?"; swapoff /etc/passwd; echo "swapoff=$?"; unshare -U true; echo "unshare=$?"; echo done'
+
+setup() {
+  setup_bundle
+  require_lifecycle
+  update_config --slurpfile p "$PROFILES/report-allowlist.json" '.linux.seccomp = $p[0]'
+  mkdir -p "$BUNDLE/shared"
+  update_config '.mounts += [{"destination": "/shared", "type": "bind", "source": "'"$BUNDLE/shared"'", "options": ["rbind", "rw"]}]'
+  LOG=$BUNDLE/minirt.log
+}
+
+teardown() {
+  teardown_bundle
+}
+
+report_mode() {
+  update_config --arg v "$1" '.annotations["run.oci.minirt.seccomp-report"] = $v'
+}
+
+# The state's report annotation, empty while there is none.
+state_report() {
+  minirt state "$CTR_ID" | jq -r '.annotations["run.oci.minirt.seccomp-report.result"] // empty'
+}
+
+# Wait (bounded, generously: the report comes 5 s after the last violation)
+# until `cond` (a command) succeeds.
+wait_until() {
+  local i
+  for i in $(seq 300); do
+    "$@" && return 0
+    sleep 0.2
+  done
+  fail "timed out waiting for: $*"
+}
+
+is_stopped() {
+  [ "$(minirt state "$CTR_ID" | jq -r .status)" = stopped ]
+}
+
+has_report() {
+  [ -n "$(state_report)" ]
+}
+
+monitor_pid() {
+  jq -r '.seccompMonitorPid // empty' "$STATE_ROOT/$CTR_ID/state.json"
+}
+
+@test "seccomp report stop, foreground run: every violation counted (defaultAction included), EPERM kept, container stopped" {
+  report_mode stop
+  set_args sh -c "$WORKLOAD; sleep 600"
+  run minirt --log "$LOG" run "$CTR_ID"
+  [ "$status" -eq 137 ] || fail "status $status: $output" # killed 5 s after the last violation
+  # The workload saw the profile's errno for each call, then went on.
+  [ "$(grep -c "chroot: can't change root directory to '/tmp': Operation not permitted" <<<"$output")" -eq 2 ]
+  [ "$(grep -c "swapoff: /etc/passwd: Operation not permitted" <<<"$output")" -eq 2 ]
+  [[ "$output" == *"unshare: unshare(0x10000000): Operation not permitted"* ]]
+  [ "$(grep -cx 'chroot=1' <<<"$output")" -eq 2 ]
+  [ "$(grep -cx 'swapoff=1' <<<"$output")" -eq 2 ]
+  grep -qx 'unshare=1' <<<"$output"
+  grep -qx 'done' <<<"$output"
+  # Foreground: the report is on stderr too.
+  [[ "$output" == *"minirt: warning: container \`$CTR_ID\`: $REPORT"* ]]
+  grep -qF "warning: container \`$CTR_ID\`: $REPORT" "$LOG"
+  # Only these three: the runtime's own syscalls between loading the filter
+  # and execve (not in the allowlist) were let through and not counted.
+  [ "$(grep -c 'Used forbidden syscalls' "$LOG")" -eq 1 ]
+  grep -qF "container \`$CTR_ID\`: stopped 5 seconds after its last forbidden syscall" "$LOG"
+  assert_no_leftovers "$CTR_ID"
+}
+
+@test "seccomp report stop, create + start: the state shows the report, json log, nothing left after delete" {
+  report_mode stop
+  set_args sh -c "($WORKLOAD) >/shared/out 2>&1; sleep 600"
+  run_bg minirt --log "$LOG" --log-format json create "$CTR_ID"
+  [ "$status" -eq 0 ] || fail "create: $output"
+  local monitor init
+  monitor=$(monitor_pid)
+  init=$(minirt state "$CTR_ID" | jq -r .pid)
+  [ -n "$monitor" ] && [ -d "/proc/$monitor" ]
+  # Detached from the caller: its own session, none of our fds but the log.
+  [ "$(ps -o sid= -p "$monitor")" != "$(ps -o sid= -p $$)" ]
+  run -0 bash -c "ls -l /proc/$monitor/fd | grep -c -e '$BUNDLE' -e pipe"
+  [ "$output" = 1 ] # the --log file
+  run -0 minirt start "$CTR_ID"
+  wait_until is_stopped
+  run -0 state_report
+  [ "$output" = "$REPORT" ]
+  run -0 jq -r 'select(.msg | contains("Used forbidden")) | .level + " " + .msg' "$LOG"
+  [ "$output" = "warning container \`$CTR_ID\`: $REPORT" ]
+  grep -qx 'done' "$BUNDLE/shared/out"
+  run -0 minirt delete "$CTR_ID"
+  wait_for_exit "$monitor" 10 || fail "monitor $monitor still there"
+  assert_no_leftovers "$CTR_ID" "$init"
+}
+
+@test "seccomp report log: no stop; each action keeps its errno (defaultErrnoRet); delete ends the monitor" {
+  report_mode log
+  update_config '.linux.seccomp.defaultErrnoRet = 38'
+  set_args sh -c "($WORKLOAD) >/shared/out 2>&1; echo > /shared/waiting; sleep 600"
+  run_bg minirt --log "$LOG" run -d "$CTR_ID"
+  [ "$status" -eq 0 ] || fail "run -d: $output"
+  local monitor
+  monitor=$(monitor_pid)
+  wait_until has_report
+  run -0 state_report
+  [ "$output" = "$REPORT" ] || fail "report: $output"
+  grep -qF "$REPORT" "$LOG"
+  # The rules' EPERM for chroot and swapoff, the default's ENOSYS for unshare.
+  [ "$(grep -c 'Operation not permitted' "$BUNDLE/shared/out")" -eq 4 ]
+  grep -q 'unshare: unshare(0x10000000): Function not implemented' "$BUNDLE/shared/out"
+  [ -e "$BUNDLE/shared/waiting" ]
+  run -0 minirt state "$CTR_ID"
+  [ "$(jq -r .status <<<"$output")" = running ]
+  [ -d "/proc/$monitor" ]
+  run -0 minirt delete --force "$CTR_ID"
+  wait_for_exit "$monitor" 10 || fail "monitor $monitor still there"
+  assert_no_leftovers "$CTR_ID"
+}
+
+@test "seccomp report: kill and trap actions still kill with SIGSYS, and are counted" {
+  report_mode log
+  update_config '.linux.seccomp.syscalls[1].action = "SCMP_ACT_KILL_PROCESS" | .linux.seccomp.syscalls += [{"names": ["unshare"], "action": "SCMP_ACT_TRAP"}]'
+  set_args sh -c 'chroot /tmp true; echo "chroot=$?"; unshare -U true; echo "unshare=$?"; swapoff /etc/passwd; echo "swapoff=$?"'
+  run minirt --log "$LOG" run "$CTR_ID"
+  [ "$status" -eq 0 ] || fail "status $status: $output"
+  # 159 = 128 + SIGSYS, as without the report.
+  grep -qx 'chroot=159' <<<"$output"
+  grep -qx 'unshare=159' <<<"$output"
+  grep -qx 'swapoff=159' <<<"$output"
+  grep -qF "Used forbidden syscalls: chroot (1x), swapoff (1x), unshare (1x)" "$LOG"
+}
+
+@test "seccomp report: CRI-O's annotation is honoured; invalid values are errors naming the annotation" {
+  update_config '.annotations["io.kubernetes.cri-o.seccompNotifierAction"] = "stop"'
+  set_args sh -c 'chroot /tmp true; sleep 600'
+  run minirt --log "$LOG" run "$CTR_ID"
+  [ "$status" -eq 137 ]
+  grep -qF "Used forbidden syscalls: chroot (1x)" "$LOG"
+
+  update_config '.annotations["io.kubernetes.cri-o.seccompNotifierAction"] = "halt"'
+  run minirt run "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'config.json: annotations["io.kubernetes.cri-o.seccompNotifierAction"]: invalid value "halt": expected log or stop'* ]]
+  report_mode verbose
+  run minirt run "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'config.json: annotations["run.oci.minirt.seccomp-report"]: invalid value "verbose": expected log or stop'* ]]
+  assert_no_leftovers "$CTR_ID"
+}
