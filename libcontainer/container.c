@@ -169,7 +169,9 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
   if (p->report != MRT_SECCOMP_REPORT_OFF)
     {
       p->seccomp_original = steal_pointer (&p->seccomp);
-      if (mrt_seccomp_compile_ex (spec->linux_->seccomp, ctx->log, MRT_SECCOMP_NOTIFY_DENIED, &p->seccomp, err) < 0)
+      if (mrt_seccomp_compile_cached (spec->linux_->seccomp, ctx->log, MRT_SECCOMP_NOTIFY_DENIED, ctx->cache_dir,
+                                      &p->seccomp, err)
+          < 0)
         return -1;
     }
   if (mrt_ns_plan_make (spec->linux_, &p->ns, err) < 0)
@@ -414,8 +416,7 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   console = -1;
   rec.pid = u.pid;
   mrt_proc_stat (u.pid, &rec.pid_start, NULL);
-  if (mrt_state_write (d, &rec, err) < 0)
-    goto fail;
+  /* Recorded with the pid, in the same state write. */
   if (p.report != MRT_SECCOMP_REPORT_OFF)
     {
       struct mrt_seccomp_monitor_config mc = {
@@ -433,9 +434,9 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
         goto fail;
       rec.seccomp_monitor_pid = u.monitor_pid;
       rec.seccomp_monitor_start = u.monitor_start;
-      if (mrt_state_write (d, &rec, err) < 0)
-        goto fail;
     }
+  if (mrt_state_write (d, &rec, err) < 0)
+    goto fail;
   if (mrt_ns_write_id_maps (u.pid, p.spec->linux_, &p.ns, err) < 0)
     goto fail;
   if (join.n_tasks > 0)
