@@ -398,7 +398,7 @@ mrt_cg_expand_slice (const char *slice, char **out, mrt_error_t *err)
   size_t len = strlen (slice);
   const char *suffix = ".slice";
   if (len < 6 || strcmp (slice + len - 6, suffix) != 0 || strchr (slice, '/'))
-    return mrt_error_make (err, EINVAL, "invalid slice name \"%s\"", slice);
+    return mrt_error_make (err, 0, "invalid slice name \"%s\"", slice);
   if (strcmp (slice, "-.slice") == 0)
     {
       *out = xstrdup ("");
@@ -411,7 +411,7 @@ mrt_cg_expand_slice (const char *slice, char **out, mrt_error_t *err)
       if (*p != '-' && *p != '\0')
         continue;
       if (p == name || p[-1] == '-' || (*p == '\0' && p[-1] == '-'))
-        return mrt_error_make (err, EINVAL, "invalid slice name \"%s\"", slice);
+        return mrt_error_make (err, 0, "invalid slice name \"%s\"", slice);
       char saved = *p;
       *p = '\0';
       char *n = xasprintf ("%s/%s.slice", path, name);
@@ -430,8 +430,6 @@ systemd_path (const struct mrt_cgroup_config *cfg, char **out, mrt_error_t *err)
 {
   const char *run = cfg->systemd_run_dir ? cfg->systemd_run_dir : "/run/systemd/system";
   struct stat st;
-  if (stat (run, &st) < 0 || !S_ISDIR (st.st_mode))
-    return mrt_error_make (err, 0, "systemd cgroup driver: systemd is not running");
   const char *p = cfg->cgroups_path;
   cleanup_free char *dflt = NULL;
   if (p == NULL || *p == '\0')
@@ -441,7 +439,7 @@ systemd_path (const struct mrt_cgroup_config *cfg, char **out, mrt_error_t *err)
   char *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
   if (c2 == NULL || strchr (c2 + 1, ':'))
     return mrt_error_make (
-        err, EINVAL, "linux.cgroupsPath: \"%s\": expected \"slice:prefix:name\" with the systemd cgroup driver", p);
+        err, 0, "linux.cgroupsPath: \"%s\": expected \"slice:prefix:name\" with the systemd cgroup driver", p);
   *c1 = *c2 = '\0';
   const char *slice = *copy ? copy : "system.slice", *prefix = c1 + 1, *name = c2 + 1;
   if (*name == '\0')
@@ -459,6 +457,16 @@ systemd_path (const struct mrt_cgroup_config *cfg, char **out, mrt_error_t *err)
     }
   else
     *out = xasprintf ("%s/%s%s%s.scope", spath, prefix, *prefix ? "-" : "", name);
+  /* Checked after the format, so that a bad path is reported as such. */
+  if (stat (run, &st) < 0 || !S_ISDIR (st.st_mode))
+    {
+      free (*out);
+      *out = NULL;
+      return mrt_error_make (err, 0,
+                             "linux.cgroupsPath \"%s\": systemd cgroup driver: systemd is not running (no %s); "
+                             "use --cgroup-manager cgroupfs",
+                             p, run);
+    }
   return 0;
 }
 

@@ -378,6 +378,186 @@ rule_string (const struct mrt_device_cgroup_rule *r, char *buf, size_t size)
     snprintf (buf, size, "%c %s:%s %s", type, maj, min, r->access && *r->access ? r->access : "rwm");
 }
 
+/* The kernel's v1 device controller state, as devices.list shows it:
+ * deny-by-default plus allowed entries (allow_all: "a *:* rwm", whose deny
+ * exceptions the file does not show).  Entries match exactly, as
+ * dev_exception_add/rm in the kernel do. */
+struct dev_entry
+{
+  char type;
+  char major[24], minor[24];
+  unsigned access; /* 1 r, 2 w, 4 m */
+};
+
+struct dev_state
+{
+  bool allow_all;
+  struct dev_entry *e;
+  size_t n;
+};
+
+static unsigned
+access_bits (const char *s)
+{
+  unsigned a = 0;
+  for (; s && *s; s++)
+    a |= *s == 'r' ? 1 : *s == 'w' ? 2 : *s == 'm' ? 4 : 0;
+  return a;
+}
+
+static void
+access_string (unsigned a, char buf[4])
+{
+  char *p = buf;
+  if (a & 1)
+    *p++ = 'r';
+  if (a & 2)
+    *p++ = 'w';
+  if (a & 4)
+    *p++ = 'm';
+  *p = '\0';
+}
+
+static struct dev_entry *
+dev_find (struct dev_state *st, const struct dev_entry *k)
+{
+  for (size_t i = 0; i < st->n; i++)
+    if (st->e[i].type == k->type && strcmp (st->e[i].major, k->major) == 0 && strcmp (st->e[i].minor, k->minor) == 0)
+      return &st->e[i];
+  return NULL;
+}
+
+/* Add (allow) or remove (deny) access bits of one entry. */
+static void
+dev_change (struct dev_state *st, const struct dev_entry *k, bool add)
+{
+  struct dev_entry *e = dev_find (st, k);
+  if (add && e == NULL)
+    {
+      st->e = xrealloc (st->e, (st->n + 1) * sizeof (*st->e));
+      e = &st->e[st->n++];
+      *e = *k;
+      e->access = 0;
+    }
+  if (e == NULL)
+    return;
+  e->access = add ? e->access | k->access : e->access & ~k->access;
+  if (e->access == 0)
+    *e = st->e[--st->n];
+}
+
+static void
+dev_entry_of_rule (const struct mrt_device_cgroup_rule *r, struct dev_entry *e)
+{
+  memset (e, 0, sizeof (*e));
+  e->type = r->type ? r->type : 'a';
+  snprintf (e->major, sizeof (e->major), "*");
+  snprintf (e->minor, sizeof (e->minor), "*");
+  if (r->major.set && r->major.value >= 0)
+    snprintf (e->major, sizeof (e->major), "%" PRId64, r->major.value);
+  if (r->minor.set && r->minor.value >= 0)
+    snprintf (e->minor, sizeof (e->minor), "%" PRId64, r->minor.value);
+  e->access = access_bits (r->access && *r->access ? r->access : "rwm");
+}
+
+/* What the rules leave, starting from "deny a" as create writes them.  A
+ * list that ends allow-all is not emulated (*ok = false). */
+static void
+dev_target (const struct mrt_device_cgroup_rule *rules, size_t n, struct dev_state *st, bool *ok)
+{
+  *ok = true;
+  for (size_t i = 0; i < n; i++)
+    {
+      struct dev_entry e;
+      dev_entry_of_rule (&rules[i], &e);
+      if (e.type == 'a')
+        {
+          st->allow_all = rules[i].allow;
+          st->n = 0;
+          continue;
+        }
+      if (st->allow_all)
+        *ok = false; /* exceptions to allow-all: not emulated */
+      dev_change (st, &e, rules[i].allow);
+    }
+  if (st->allow_all)
+    *ok = false;
+}
+
+/* Parse devices.list; false when it cannot be read or parsed. */
+static bool
+dev_current (const char *dir, struct dev_state *st)
+{
+  cleanup_free char *list = mrt_cg_read (dir, "devices.list");
+  if (list == NULL)
+    return false;
+  char *save = NULL;
+  for (char *line = strtok_r (list, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      struct dev_entry e = { 0 };
+      char acc[8] = "";
+      if (sscanf (line, "%c %23[0-9*]:%23[0-9*] %7s", &e.type, e.major, e.minor, acc) != 4)
+        return false;
+      e.access = access_bits (acc);
+      if (e.type == 'a')
+        {
+          st->allow_all = true;
+          st->n = 0;
+          return true;
+        }
+      dev_change (st, &e, true);
+    }
+  return true;
+}
+
+static void
+entry_string (const struct dev_entry *e, unsigned access, char *buf, size_t size)
+{
+  char acc[4];
+  access_string (access, acc);
+  snprintf (buf, size, "%c %s:%s %s", e->type, e->major, e->minor, acc);
+}
+
+/* Update of a deny-by-default cgroup to deny-by-default rules: only the
+ * differences are written, removals first, so a device allowed before and
+ * after is never denied in between (runc's devices emulator does the
+ * same).  Returns 1 when it applied, 0 when it cannot (rewrite instead). */
+static int
+devices_transition (struct mrt_cgroup *cg, const char *dir, const struct mrt_device_cgroup_rule *rules, size_t n,
+                    mrt_error_t *err)
+{
+  struct dev_state cur = { 0 }, want = { 0 };
+  bool ok = false;
+  int ret = 0;
+  dev_target (rules, n, &want, &ok);
+  if (!ok || !dev_current (dir, &cur) || cur.allow_all)
+    goto out;
+  ret = -1;
+  for (size_t i = 0; i < cur.n; i++)
+    {
+      struct dev_entry *t = dev_find (&want, &cur.e[i]);
+      unsigned drop = cur.e[i].access & ~(t ? t->access : 0);
+      char buf[96];
+      entry_string (&cur.e[i], drop, buf, sizeof (buf));
+      if (drop && mrt_cg_write (cg, dir, "devices.deny", buf, true, F "devices", err) < 0)
+        goto out;
+    }
+  for (size_t i = 0; i < want.n; i++)
+    {
+      struct dev_entry *c = dev_find (&cur, &want.e[i]);
+      unsigned add = want.e[i].access & ~(c ? c->access : 0);
+      char buf[96];
+      entry_string (&want.e[i], add, buf, sizeof (buf));
+      if (add && mrt_cg_write (cg, dir, "devices.allow", buf, true, F "devices", err) < 0)
+        goto out;
+    }
+  ret = 1;
+out:
+  free (cur.e);
+  free (want.e);
+  return ret;
+}
+
 static int
 apply_devices (struct mrt_cgroup *cg, const struct mrt_resources *res, bool creating, mrt_error_t *err)
 {
@@ -393,7 +573,14 @@ apply_devices (struct mrt_cgroup *cg, const struct mrt_resources *res, bool crea
   const char *dir = h->path;
   size_t n = 0;
   cleanup_free struct mrt_device_cgroup_rule *rules = mrt_cg_device_rules (cg, res, &n);
-  /* Start from nothing allowed; then each rule in order, later ones win. */
+  if (!creating)
+    {
+      int t = devices_transition (cg, dir, rules, n, err);
+      if (t != 0)
+        return t < 0 ? -1 : 0;
+    }
+  /* Start from nothing allowed; then each rule in order, later ones win.
+   * (A new cgroup has no process yet: there is no window to mind.) */
   WA ("devices.deny", F "devices", "a");
   for (size_t i = 0; i < n; i++)
     {

@@ -186,6 +186,13 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
   for (unsigned fd = 3; fd < 3 + p->preserve_fds; fd++)
     if (fcntl ((int)fd, F_GETFD) < 0)
       return mrt_error_sys (err, "--preserve-fds: fd %u", fd);
+  /* A bad cgroupsPath, or the systemd driver without systemd, fails
+   * before anything exists. */
+  struct mrt_cgroup_config cgcfg;
+  mrt_cgroup_config_for (ctx, opts->id, spec, &cgcfg);
+  cleanup_free char *cgplan = mrt_cgroup_plan (&cgcfg, err);
+  if (cgplan == NULL)
+    return -1;
   build_env (p, listen_fds);
   return 0;
 }

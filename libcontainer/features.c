@@ -176,11 +176,19 @@ gen_linux (yajl_gen g)
   gen_key_bool (g, "v2", true);
   gen_key_bool (g, "systemd", false);
   gen_key_bool (g, "systemdUser", false);
+  /* linux.resources.rdma is written to rdma.max (v1 and v2). */
+  gen_key_bool (g, "rdma", true);
   yajl_gen_map_close (g);
   gen_seccomp (g);
   gen_disabled (g, "apparmor");
   gen_disabled (g, "selinux");
   gen_disabled (g, "intelRdt");
+  /* Idmapped mounts are refused (mounts.c), linux.netDevices not read. */
+  gen_str (g, "mountExtensions");
+  yajl_gen_map_open (g);
+  gen_disabled (g, "idmap");
+  yajl_gen_map_close (g);
+  gen_disabled (g, "netDevices");
   yajl_gen_map_close (g);
 }
 
@@ -216,6 +224,8 @@ mrt_features_json (void)
   yajl_gen_map_open (g);
   gen_key_str (g, "io.github.seccomp.libseccomp.version", libseccomp);
   gen_key_str (g, "org.minirt.version", MINIRT_VERSION);
+  /* As runc's org.opencontainers.runc.checkpoint.enabled. */
+  gen_key_str (g, "org.minirt.checkpoint.enabled", "false");
   yajl_gen_map_close (g);
   yajl_gen_map_close (g);
   free (libseccomp);

@@ -193,7 +193,16 @@ main (int argc, char **argv)
   mrt_log_open (&cli.log, NULL, NULL, false);
   int r = mrt_opts_parse (&global_opts, argc - 1, argv + 1, true, vals, &args, &nargs, &err);
   if (r < 0)
-    return usage_error (&cli, NULL, &err);
+    {
+      /* The flags before the bad one are parsed: a --log among them still
+       * gets the error (containerd reads it there). */
+      mrt_error_t ignored = NULL;
+      apply_global (&cli, vals, &ignored);
+      mrt_error_free (&ignored);
+      status = usage_error (&cli, NULL, &err);
+      mrt_log_close (&cli.log);
+      return status;
+    }
   if (apply_global (&cli, vals, &err) < 0)
     return fail (&cli, &err);
 

@@ -365,3 +365,132 @@ frozen_file() {
   run -1 minirt events --stats "$CTR_ID"
   [[ "$output" == *"not running"* ]]
 }
+
+# ---- update of device rules (v1) ---------------------------------------------
+
+@test "update: new device rules (v1) reach devices.list without a deny-all window" {
+  is_v2 && skip "v1 device controller"
+  command -v strace >/dev/null || skip "strace not installed"
+  start_family
+  local d before
+  d=$(cg_dir "$PID" devices)
+  before=$(sort "$d/devices.list")
+  grep -qx 'c 1:3 rwm' <<<"$before"
+  echo '{"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 11, "access": "rw"}]}' > "$BUNDLE/dev.json"
+  strace -f -e trace=write -o "$BUNDLE/strace.out" "$MINIRT" --root "$STATE_ROOT" update -r "$BUNDLE/dev.json" "$CTR_ID"
+  # Only the new rule was written; "a" (deny everything) never was.
+  grep -E 'write\([0-9]+, "c 1:11 rw\\n"' "$BUNDLE/strace.out"
+  ! grep -E 'write\([0-9]+, "a\\n"' "$BUNDLE/strace.out"
+  [ "$(sort "$d/devices.list")" = "$(sort <(echo "$before"; echo 'c 1:11 rw'))" ]
+  # The default devices stay usable throughout: /dev/null is still writable.
+  echo x > "/proc/$PID/root/dev/null"
+}
+
+# ---- --log-format json ----------------------------------------------------------
+
+@test "log-format json: every failing command leaves an error line in --log" {
+  local log=$BUNDLE/log.json
+  set_args /no/such/binary
+  run -1 "$MINIRT" --root "$STATE_ROOT" --log "$log" --log-format json create "$CTR_ID" < /dev/null
+  # containerd shows the msg of the last error line to its user.
+  [ "$(tail -n 1 "$log" | jq -r .level)" = error ]
+  [[ "$(tail -n 1 "$log" | jq -r .msg)" == *"/no/such/binary"* ]]
+  tail -n 1 "$log" | jq -e '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$")'
+  assert_no_leftovers "$CTR_ID"
+  local cmd
+  for cmd in "pause nosuch-ops" "resume nosuch-ops" "ps nosuch-ops" "update --pids-limit 3 nosuch-ops" \
+    "events --stats nosuch-ops" "state nosuch-ops" "kill nosuch-ops" "delete nosuch-ops" "start nosuch-ops"; do
+    : > "$log"
+    # shellcheck disable=SC2086
+    run -1 "$MINIRT" --root "$STATE_ROOT" --log "$log" --log-format json $cmd
+    [ "$(jq -r .level "$log")" = error ] || fail "$cmd: $(cat "$log")"
+    [[ "$(jq -r .msg "$log")" == *nosuch-ops* ]] || fail "$cmd: $(cat "$log")"
+  done
+  # Usage errors too, even a global flag that does not exist.
+  : > "$log"
+  run -1 "$MINIRT" --root "$STATE_ROOT" --log "$log" --log-format json --no-such-flag list
+  [ "$(jq -r .msg "$log")" = "flag provided but not defined: --no-such-flag" ]
+}
+
+# ---- --systemd-cgroup -------------------------------------------------------------
+
+@test "systemd-cgroup: slice:prefix:name is validated, then a missing systemd is one clear error, nothing made" {
+  [ -d /run/systemd/system ] && skip "systemd is running here"
+  local flag p
+  for flag in --systemd-cgroup "--cgroup-manager systemd"; do
+    update_config ".linux.cgroupsPath = \"system.slice:minirt:$CTR_ID\""
+    # shellcheck disable=SC2086
+    run -1 "$MINIRT" --root "$STATE_ROOT" $flag run -d "$CTR_ID" < /dev/null
+    [ "${#lines[@]}" -eq 1 ]
+    [[ "$output" == *"system.slice:minirt:$CTR_ID"*"systemd is not running"* ]]
+    assert_no_leftovers "$CTR_ID"
+    [ ! -e "/sys/fs/cgroup/pids/system.slice/minirt-$CTR_ID.scope" ]
+  done
+  for p in "minirt-test/$CTR_ID" "a:b:c:d" "nodot:minirt:$CTR_ID"; do
+    update_config --arg p "$p" '.linux.cgroupsPath = $p'
+    run -1 "$MINIRT" --root "$STATE_ROOT" --systemd-cgroup run -d "$CTR_ID" < /dev/null
+    [ "${#lines[@]}" -eq 1 ]
+    [[ "$output" == *"linux.cgroupsPath"* ]]
+    [[ "$output" != *"systemd is not running"* ]]
+    assert_no_leftovers "$CTR_ID"
+  done
+}
+
+# ---- cgroupsPath, rlimits, run -d -----------------------------------------------
+
+@test "an empty cgroupsPath is <id> under the caller's own cgroup" {
+  update_config '.linux.cgroupsPath = ""'
+  set_args sleep 1000
+  run_bg minirt run -d "$CTR_ID"
+  [ "$status" -eq 0 ]
+  PID=$(minirt state "$CTR_ID" | jq -r .pid)
+  local ours theirs
+  ours=$(awk -F: '$2 == "pids" { print $3 }' /proc/self/cgroup)
+  theirs=$(awk -F: '$2 == "pids" { print $3 }' "/proc/$PID/cgroup")
+  [ "$theirs" = "${ours%/}/$CTR_ID" ]
+  run -0 minirt delete -f "$CTR_ID"
+  [ ! -e "/sys/fs/cgroup/pids${ours%/}/$CTR_ID" ]
+}
+
+@test "an rlimit the kernel refuses is an error naming the rlimit" {
+  local hard
+  hard=$(cat /proc/sys/fs/nr_open)
+  update_config --argjson h "$((hard + 1))" '.process.rlimits = [{"type": "RLIMIT_NPROC", "hard": 1024, "soft": 1024}, {"type": "RLIMIT_NOFILE", "hard": $h, "soft": $h}]'
+  run -1 minirt run "$CTR_ID" < /dev/null
+  [[ "$output" == *"process.rlimits[1]"*RLIMIT_NOFILE* ]]
+  [ "${#lines[@]}" -eq 1 ]
+  assert_no_leftovers "$CTR_ID"
+}
+
+@test "run -d with stdout on a pipe: the container keeps running after the reader is gone" {
+  set_args sleep 1000
+  minirt run -d "$CTR_ID" < /dev/null 2>&1 | true
+  [ "$(minirt state "$CTR_ID" | jq -r .status)" = running ]
+  run -0 minirt delete -f "$CTR_ID"
+  mkfifo "$BUNDLE/fifo"
+  cat "$BUNDLE/fifo" > "$BUNDLE/fifo.out" &
+  minirt run -d "$CTR_ID" < /dev/null > "$BUNDLE/fifo" 2>&1
+  [ "$(minirt state "$CTR_ID" | jq -r .status)" = running ]
+  run -0 minirt delete -f "$CTR_ID"
+  wait
+}
+
+# ---- features ----------------------------------------------------------------------
+
+@test "features: what runc's features reports, with minirt's truthful values" {
+  run -0 minirt features
+  local ours=$output
+  jq -e '.ociVersionMin and .ociVersionMax and (.hooks | length == 6) and (.mountOptions | length > 0)' <<<"$ours"
+  jq -e '.linux.namespaces and .linux.capabilities and .linux.cgroup.v1 and .linux.cgroup.v2' <<<"$ours"
+  jq -e '.linux.cgroup.systemd == false and .linux.apparmor.enabled == false and .linux.selinux.enabled == false' <<<"$ours"
+  jq -e '.linux.seccomp | .enabled and (.actions | length > 0) and (.operators | length == 7) and .archs and .knownFlags and .supportedFlags' <<<"$ours"
+  command -v runc >/dev/null || skip "runc not installed"
+  run -0 runc features
+  # Every key runc reports exists in ours, and the same mount options and hooks.
+  local missing
+  missing=$(jq -n --argjson r "$output" --argjson o "$ours" \
+    '[$r | paths | select(length <= 3) | map(tostring) | join(".")] - [$o | paths | select(length <= 3) | map(tostring) | join(".")] | map(select(startswith("annotations.") | not) | select(test("\\.[0-9]+$") | not))')
+  [ "$missing" = "[]" ] || fail "missing: $missing"
+  [ "$(jq -c '.mountOptions | sort' <<<"$output")" = "$(jq -c '.mountOptions | sort' <<<"$ours")" ]
+  [ "$(jq -c '.hooks' <<<"$output")" = "$(jq -c '.hooks' <<<"$ours")" ]
+}

@@ -338,7 +338,10 @@ Test (cgroups_fake, systemd_driver)
   struct mrt_cgroup_config cfg = config ("c", "machine.slice:minirt:c9");
   cfg.manager = MRT_CGROUP_MANAGER_SYSTEMD;
   cr_assert_lt (mrt_cgroup_create (&cfg, NULL, &cg, &err), 0);
-  cr_expect_str_eq (err->msg, "systemd cgroup driver: systemd is not running");
+  cleanup_free char *msg = xasprintf ("linux.cgroupsPath \"machine.slice:minirt:c9\": systemd cgroup driver: systemd is "
+                                      "not running (no %s); use --cgroup-manager cgroupfs",
+                                      cfg.systemd_run_dir ? cfg.systemd_run_dir : "/run/systemd/system");
+  cr_expect_str_eq (err->msg, msg);
   mrt_error_free (&err);
 
   put ("no-systemd/x", "");

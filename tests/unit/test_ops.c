@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* update and events: the flag values as runc reads them (sizes, durations,
+ * integers), and what an update, a freeze and a stats read do on fake v1
+ * and v2 cgroup trees in a temp dir, including the v1 device-rule
+ * transition that never denies a device allowed before and after. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroups_internal.h"
+#include "../../src/ops_parse.h"
+#include "utils.h"
+
+/* ---- flag values ------------------------------------------------------------ */
+
+Test (ops_parse, ram_bytes_like_units_RAMInBytes)
+{
+  static const struct
+  {
+    const char *in;
+    int64_t want;
+  } ok[] = {
+    { "1024", 1024 },    { "1k", 1024 },      { "1K", 1024 },    { "1kb", 1024 }, { "1KiB", 1024 },
+    { "64m", 64 << 20 }, { "1 MB", 1 << 20 }, { "1g", 1 << 30 }, { "0.5k", 512 }, { "2.5m", 5 << 19 },
+    { "1t", 1LL << 40 }, { "1p", 1LL << 50 }, { "0", 0 },        { "7b", 7 },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (ok); i++)
+    {
+      int64_t v = -5;
+      cr_expect_eq (mrt_parse_ram_bytes (ok[i].in, &v), 0, "%s", ok[i].in);
+      cr_expect_eq (v, ok[i].want, "%s: %lld", ok[i].in, (long long)v);
+    }
+  static const char *const bad[] = { "", "k", "1.", ".5", "1x", "1kk", "-1", "1  m", "1e3", "99999999p" };
+  for (size_t i = 0; i < ARRAY_SIZE (bad); i++)
+    {
+      int64_t v;
+      cr_expect_lt (mrt_parse_ram_bytes (bad[i], &v), 0, "\"%s\" accepted", bad[i]);
+    }
+}
+
+Test (ops_parse, durations_like_time_ParseDuration)
+{
+  static const struct
+  {
+    const char *in;
+    uint64_t want;
+  } ok[] = {
+    { "5s", 5000000000ULL },
+    { "100ms", 100000000ULL },
+    { "1m30s", 90000000000ULL },
+    { "1.5s", 1500000000ULL },
+    { "250us", 250000ULL },
+    { "1h", 3600000000000ULL },
+    { "10ns", 10 },
+    { "+2s", 2000000000ULL },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (ok); i++)
+    {
+      uint64_t v = 0;
+      cr_expect_eq (mrt_parse_duration (ok[i].in, &v), 0, "%s", ok[i].in);
+      cr_expect_eq (v, ok[i].want, "%s: %llu", ok[i].in, (unsigned long long)v);
+    }
+  static const char *const bad[] = { "", "0", "5", "5x", "-1s", "s", "1s2", "0s", "0.1ns" };
+  for (size_t i = 0; i < ARRAY_SIZE (bad); i++)
+    {
+      uint64_t v;
+      cr_expect_lt (mrt_parse_duration (bad[i], &v), 0, "\"%s\" accepted", bad[i]);
+    }
+}
+
+Test (ops_parse, update_flags_fill_only_what_is_given)
+{
+  struct mrt_update_flags f = { 0 };
+  struct mrt_resources *r = NULL;
+  mrt_error_t err = NULL;
+  cr_assert_eq (mrt_update_flags_to_resources (&f, &r, &err), 0);
+  cr_expect (!r->memory->limit.set && !r->memory->swap.set && !r->memory->reservation.set);
+  cr_expect (!r->cpu->shares.set && !r->cpu->quota.set && !r->cpu->period.set && r->cpu->cpus == NULL);
+  cr_expect (!r->pids_limit.set);
+  cr_expect_null (r->block_io);
+  cr_expect_eq (r->n_devices, 0);
+  mrt_resources_free (r);
+
+  f = (struct mrt_update_flags){ .memory = "64m",
+                                 .memory_swap = "-1",
+                                 .memory_reservation = "32M",
+                                 .cpu_period = "100000",
+                                 .cpu_quota = "-1",
+                                 .cpu_share = "512",
+                                 .cpu_rt_period = "1000000",
+                                 .cpu_rt_runtime = "950000",
+                                 .cpuset_cpus = "0-1",
+                                 .cpuset_mems = "0",
+                                 .pids_limit = "20",
+                                 .blkio_weight = "300" };
+  cr_assert_eq (mrt_update_flags_to_resources (&f, &r, &err), 0, "%s", err ? err->msg : "");
+  cr_expect (r->memory->limit.set && r->memory->limit.value == 64 << 20);
+  cr_expect (r->memory->swap.set && r->memory->swap.value == -1);
+  cr_expect (r->memory->reservation.set && r->memory->reservation.value == 32 << 20);
+  cr_expect (r->cpu->period.set && r->cpu->period.value == 100000);
+  cr_expect (r->cpu->quota.set && r->cpu->quota.value == -1);
+  cr_expect (r->cpu->shares.set && r->cpu->shares.value == 512);
+  cr_expect (r->cpu->realtime_period.set && r->cpu->realtime_period.value == 1000000);
+  cr_expect (r->cpu->realtime_runtime.set && r->cpu->realtime_runtime.value == 950000);
+  cr_expect_str_eq (r->cpu->cpus, "0-1");
+  cr_expect_str_eq (r->cpu->mems, "0");
+  cr_expect (r->pids_limit.set && r->pids_limit.value == 20);
+  cr_assert_not_null (r->block_io);
+  cr_expect (r->block_io->weight.set && r->block_io->weight.value == 300);
+  mrt_resources_free (r);
+
+  /* runc: 0 leaves pids and shares alone, -1 lifts the pids limit. */
+  f = (struct mrt_update_flags){ .pids_limit = "0", .cpu_share = "0", .blkio_weight = "0" };
+  cr_assert_eq (mrt_update_flags_to_resources (&f, &r, &err), 0);
+  cr_expect (!r->pids_limit.set && !r->cpu->shares.set);
+  cr_expect_null (r->block_io);
+  mrt_resources_free (r);
+  f = (struct mrt_update_flags){ .pids_limit = "-1" };
+  cr_assert_eq (mrt_update_flags_to_resources (&f, &r, &err), 0);
+  cr_expect (r->pids_limit.set && r->pids_limit.value == -1);
+  mrt_resources_free (r);
+}
+
+Test (ops_parse, update_flag_errors_name_the_flag)
+{
+  static const struct
+  {
+    struct mrt_update_flags f;
+    const char *msg;
+  } cases[] = {
+    { { .memory = "12q" }, "update: --memory: invalid size \"12q\"" },
+    { { .memory_swap = "-2" }, "update: --memory-swap: invalid size \"-2\"" },
+    { { .memory_reservation = "x" }, "update: --memory-reservation: invalid size \"x\"" },
+    { { .cpu_period = "-5" }, "update: --cpu-period: invalid value \"-5\": not a non-negative integer" },
+    { { .cpu_quota = "1.5" }, "update: --cpu-quota: invalid value \"1.5\": not an integer" },
+    { { .cpu_share = "abc" }, "update: --cpu-share: invalid value \"abc\": not a non-negative integer" },
+    { { .cpu_rt_runtime = ""
+                          "9x" },
+      "update: --cpu-rt-runtime: invalid value \"9x\": not an integer" },
+    { { .pids_limit = "lots" }, "update: --pids-limit: invalid value \"lots\": not an integer" },
+    { { .blkio_weight = "5" }, "update: --blkio-weight: 5 is out of range 10..1000" },
+    { { .l3_cache_schema = "L3:0=f" }, "update: --l3-cache-schema: Intel RDT is not supported" },
+    { { .mem_bw_schema = "MB:0=70" }, "update: --mem-bw-schema: Intel RDT is not supported" },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (cases); i++)
+    {
+      struct mrt_resources *r = (struct mrt_resources *)1;
+      mrt_error_t err = NULL;
+      cr_expect_lt (mrt_update_flags_to_resources (&cases[i].f, &r, &err), 0, "case %zu accepted", i);
+      cr_expect_null (r);
+      if (err)
+        cr_expect_str_eq (err->msg, cases[i].msg);
+      mrt_error_free (&err);
+    }
+}
+
+/* ---- fake cgroup trees -------------------------------------------------------- */
+
+static char tmp[256];
+
+static void
+put (const char *rel, const char *content)
+{
+  char path[512];
+  snprintf (path, sizeof (path), "%s/%s", tmp, rel);
+  char *slash = strrchr (path, '/');
+  *slash = '\0';
+  mrt_error_t err = NULL;
+  cr_assert_eq (mrt_mkdir_p (path, 0755, &err), 0);
+  *slash = '/';
+  FILE *f = fopen (path, "w");
+  cr_assert_not_null (f, "create %s", path);
+  fputs (content, f);
+  fclose (f);
+}
+
+static char *
+get (const char *rel)
+{
+  char path[512];
+  snprintf (path, sizeof (path), "%s/%s", tmp, rel);
+  char *buf = NULL;
+  mrt_error_t err = NULL;
+  if (mrt_read_file (path, 1 << 20, &buf, NULL, &err) < 0)
+    {
+      mrt_error_free (&err);
+      return NULL;
+    }
+  return buf;
+}
+
+#define expect_file(rel, want)                                                                                         \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      cleanup_free char *_got = get (rel);                                                                             \
+      cr_assert_not_null (_got, "%s missing", rel);                                                                    \
+      cr_expect_str_eq (_got, want, "%s: got \"%s\", want \"%s\"", rel, _got, want);                                   \
+    }                                                                                                                  \
+  while (0)
+
+static void
+rm_rf (const char *path)
+{
+  DIR *d = opendir (path);
+  if (d)
+    {
+      struct dirent *de;
+      while ((de = readdir (d)))
+        {
+          if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+            continue;
+          char sub[1024];
+          snprintf (sub, sizeof (sub), "%s/%s", path, de->d_name);
+          if (de->d_type == DT_DIR)
+            rm_rf (sub);
+          else
+            unlink (sub);
+        }
+      closedir (d);
+    }
+  rmdir (path);
+}
+
+static void
+setup_tmp (void)
+{
+  snprintf (tmp, sizeof (tmp), "/tmp/minirt-ops-unit.XXXXXX");
+  cr_assert_not_null (mkdtemp (tmp));
+}
+
+static void
+teardown_tmp (void)
+{
+  rm_rf (tmp);
+}
+
+static struct mrt_cgroup_config
+config (const char *id, const char *path)
+{
+  static char sys[300], mi[300], pc[300], sd[300];
+  snprintf (sys, sizeof (sys), "%s/sys", tmp);
+  snprintf (mi, sizeof (mi), "%s/mountinfo", tmp);
+  snprintf (pc, sizeof (pc), "%s/cgroup", tmp);
+  snprintf (sd, sizeof (sd), "%s/no-systemd", tmp);
+  return (struct mrt_cgroup_config){ .id = id,
+                                     .cgroups_path = path,
+                                     .sysfs_root = sys,
+                                     .proc_self_cgroup = pc,
+                                     .proc_self_mountinfo = mi,
+                                     .systemd_run_dir = sd };
+}
+
+/* A pure v2 tree; we live in /user.slice/me. */
+static void
+fake_v2 (void)
+{
+  put ("mountinfo", "20 1 0:20 / / rw - ext4 /dev/sda rw\n"
+                    "41 23 0:38 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n");
+  put ("cgroup", "0::/user.slice/me\n");
+  put ("sys/cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma misc\n");
+  put ("sys/cgroup.subtree_control", "cpu memory pids\n");
+  put ("sys/user.slice/me/cgroup.controllers", "cpu memory pids io\n");
+  put ("sys/user.slice/me/cgroup.subtree_control", "");
+}
+
+/* The devices hierarchy alone, at "/". */
+static void
+fake_v1_devices (void)
+{
+  put ("mountinfo", "30 31 0:30 / /sys/fs/cgroup/devices rw,relatime shared:1 - cgroup cgroup rw,devices\n"
+                    "31 31 0:31 / /sys/fs/cgroup/freezer rw,relatime shared:2 - cgroup cgroup rw,freezer\n");
+  put ("cgroup", "2:devices:/\n1:freezer:/\n");
+  put ("sys/devices/tasks", "");
+  put ("sys/freezer/tasks", "");
+}
+
+static struct mrt_cgroup *
+must_create (const struct mrt_cgroup_config *cfg)
+{
+  struct mrt_cgroup *cg = NULL;
+  mrt_error_t err = NULL;
+  int r = mrt_cgroup_create (cfg, NULL, &cg, &err);
+  cr_assert_eq (r, 0, "create: %s", err ? err->msg : "?");
+  return cg;
+}
+
+TestSuite (ops_fake, .init = setup_tmp, .fini = teardown_tmp);
+
+Test (ops_fake, v2_update_from_flags_freeze_and_stats)
+{
+  fake_v2 ();
+  struct mrt_cgroup_config cfg = config ("c", "minirt-test/u2");
+  struct mrt_cgroup *cg = must_create (&cfg);
+  const char *d = "sys/user.slice/me/minirt-test/u2";
+  struct mrt_update_flags f = { .memory = "64m",
+                                .memory_swap = "96m",
+                                .memory_reservation = "32m",
+                                .cpu_quota = "50000",
+                                .cpu_period = "100000",
+                                .cpu_share = "512",
+                                .pids_limit = "20" };
+  struct mrt_resources *res = NULL;
+  mrt_error_t err = NULL;
+  cr_assert_eq (mrt_update_flags_to_resources (&f, &res, &err), 0);
+  cr_assert_eq (mrt_cgroup_update (cg, res, &err), 0, "%s", err ? err->msg : "");
+  mrt_resources_free (res);
+  char path[256];
+#define FILE_OF(name) (snprintf (path, sizeof (path), "%s/%s", d, name), path)
+  expect_file (FILE_OF ("memory.max"), "67108864");
+  expect_file (FILE_OF ("memory.swap.max"), "33554432"); /* v2 swap excludes memory */
+  expect_file (FILE_OF ("memory.low"), "33554432");
+  expect_file (FILE_OF ("cpu.max"), "50000 100000");
+  expect_file (FILE_OF ("cpu.weight"), "20");
+  expect_file (FILE_OF ("pids.max"), "20");
+
+  /* A later update changes only what it names. */
+  f = (struct mrt_update_flags){ .pids_limit = "-1" };
+  cr_assert_eq (mrt_update_flags_to_resources (&f, &res, &err), 0);
+  cr_assert_eq (mrt_cgroup_update (cg, res, &err), 0, "%s", err ? err->msg : "");
+  mrt_resources_free (res);
+  expect_file (FILE_OF ("pids.max"), "max");
+  expect_file (FILE_OF ("memory.max"), "67108864");
+
+  /* pause and resume write cgroup.freeze; is_frozen reads cgroup.events. */
+  cr_assert_eq (mrt_cgroup_freeze (cg, true, &err), 0);
+  expect_file (FILE_OF ("cgroup.freeze"), "1");
+  put (FILE_OF ("cgroup.events"), "populated 1\nfrozen 1\n");
+  bool frozen = false;
+  cr_assert_eq (mrt_cgroup_is_frozen (cg, &frozen, &err), 0);
+  cr_expect (frozen);
+  cr_assert_eq (mrt_cgroup_freeze (cg, false, &err), 0);
+  expect_file (FILE_OF ("cgroup.freeze"), "0");
+  put (FILE_OF ("cgroup.events"), "populated 1\nfrozen 0\n");
+  cr_assert_eq (mrt_cgroup_is_frozen (cg, &frozen, &err), 0);
+  cr_expect (!frozen);
+
+  /* events --stats: the figures of the v2 files. */
+  put (FILE_OF ("cpu.stat"), "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 7\nnr_throttled 2\n"
+                             "throttled_usec 30\n");
+  put (FILE_OF ("memory.current"), "4096000\n");
+  put (FILE_OF ("memory.peak"), "5000000\n");
+  put (FILE_OF ("memory.swap.current"), "0\n");
+  put (FILE_OF ("memory.stat"), "anon 100\nfile 8192\n");
+  put (FILE_OF ("memory.events"), "low 0\nhigh 0\nmax 3\noom 0\noom_kill 0\n");
+  put (FILE_OF ("pids.current"), "4\n");
+  struct mrt_cgroup_stats st;
+  cr_assert_eq (mrt_cgroup_stats (cg, &st, &err), 0);
+  cr_expect_eq (st.cpu_usage_ns, 1500000);
+  cr_expect_eq (st.cpu_user_ns, 1000000);
+  cr_expect_eq (st.cpu_system_ns, 500000);
+  cr_expect_eq (st.cpu_periods, 7);
+  cr_expect_eq (st.cpu_throttled_periods, 2);
+  cr_expect_eq (st.cpu_throttled_ns, 30000);
+  cr_expect_eq (st.memory_usage, 4096000);
+  cr_expect_eq (st.memory_max_usage, 5000000);
+  cr_expect_eq (st.memory_limit, 67108864);
+  cr_expect_eq (st.memory_cache, 8192);
+  cr_expect_eq (st.memory_failcnt, 3);
+  cr_expect_eq (st.pids_current, 4);
+  cr_expect_eq (st.pids_limit, 0); /* "max" */
+#undef FILE_OF
+  cr_expect_eq (mrt_cgroup_destroy (cg, &err), 0);
+  mrt_cgroup_free (cg);
+}
+
+static const struct mrt_device_cgroup_rule deny_all = { .allow = false, .type = 'a' };
+
+Test (ops_fake, v1_device_update_writes_only_the_difference)
+{
+  fake_v1_devices ();
+  struct mrt_cgroup_config cfg = config ("c", "minirt-test/dv");
+  struct mrt_cgroup *cg = must_create (&cfg);
+  const char *d = "sys/devices/minirt-test/dv";
+  char path[256];
+#define FILE_OF(name) (snprintf (path, sizeof (path), "%s/%s", d, name), path)
+  /* What the kernel shows for a container made with the default rules,
+   * plus c 1:11 rw that an earlier update allowed. */
+  put (FILE_OF ("devices.list"), "c *:* m\nb *:* m\nc 1:3 rwm\nc 1:8 rwm\nc 1:7 rwm\nc 5:0 rwm\nc 1:5 rwm\n"
+                                 "c 1:9 rwm\nc 136:* rwm\nc 5:2 rwm\nc 10:200 rwm\nc 1:11 rw\n");
+  put (FILE_OF ("devices.allow"), "");
+  put (FILE_OF ("devices.deny"), "");
+  /* New rules: deny all, allow c 1:11 w only, allow b 8:0 r. */
+  struct mrt_device_cgroup_rule rules[] = {
+    deny_all,
+    { .allow = true, .type = 'c', .major = { true, 1 }, .minor = { true, 11 }, .access = (char *)"w" },
+    { .allow = true, .type = 'b', .major = { true, 8 }, .minor = { true, 0 }, .access = (char *)"r" },
+  };
+  struct mrt_resources res = { .devices = rules, .n_devices = ARRAY_SIZE (rules) };
+  mrt_error_t err = NULL;
+  cr_assert_eq (mrt_cgroup_update (cg, &res, &err), 0, "%s", err ? err->msg : "");
+  /* No "a": nothing that stays allowed is ever denied. */
+  expect_file (FILE_OF ("devices.deny"), "c 1:11 r\n");
+  expect_file (FILE_OF ("devices.allow"), "b 8:0 r\n");
+
+  /* Nothing to change: nothing written. */
+  put (FILE_OF ("devices.list"), "c *:* m\nb *:* m\nc 1:3 rwm\nc 1:8 rwm\nc 1:7 rwm\nc 5:0 rwm\nc 1:5 rwm\n"
+                                 "c 1:9 rwm\nc 136:* rwm\nc 5:2 rwm\nc 10:200 rwm\nc 1:11 w\nb 8:0 r\n");
+  put (FILE_OF ("devices.allow"), "");
+  put (FILE_OF ("devices.deny"), "");
+  cr_assert_eq (mrt_cgroup_update (cg, &res, &err), 0, "%s", err ? err->msg : "");
+  expect_file (FILE_OF ("devices.deny"), "");
+  expect_file (FILE_OF ("devices.allow"), "");
+
+  /* A default rule cannot be taken away by a later deny of the user's
+   * (later rules win, and the defaults come last, as at create). */
+  struct mrt_device_cgroup_rule deny_null[] = {
+    { .allow = false, .type = 'c', .major = { true, 1 }, .minor = { true, 3 }, .access = (char *)"rwm" },
+  };
+  struct mrt_resources res2 = { .devices = deny_null, .n_devices = 1 };
+  cr_assert_eq (mrt_cgroup_update (cg, &res2, &err), 0, "%s", err ? err->msg : "");
+  expect_file (FILE_OF ("devices.allow"), "");
+
+  /* From an allow-all cgroup there is no diff to make: full rewrite. */
+  put (FILE_OF ("devices.list"), "a *:* rwm\n");
+  put (FILE_OF ("devices.deny"), "");
+  cr_assert_eq (mrt_cgroup_update (cg, &res, &err), 0, "%s", err ? err->msg : "");
+  expect_file (FILE_OF ("devices.deny"), "a\na\n");
+#undef FILE_OF
+  cr_expect_eq (mrt_cgroup_destroy (cg, &err), 0);
+  mrt_cgroup_free (cg);
+}
