@@ -4,6 +4,7 @@
  *
  *   minirt-seccomp-agent --socket PATH [--action errno|stop|continue]
  *                        [--errno N] [--stop-delay SECONDS] [--report FILE]
+ *                        [--report-dir DIR] [--metrics unix:PATH|tcp:127.0.0.1:PORT]
  *
  * It listens on the unix socket PATH (a container's linux.seccomp.listenerPath).
  * A runtime connects once per container and sends the containerProcessState
@@ -14,9 +15,19 @@
  * annotation io.kubernetes.cri-o.seccompNotifierAction=stop, the container is
  * killed (SIGKILL to its init process) --stop-delay seconds (5) after its last
  * forbidden syscall and the agent prints
- *     <id>: Used forbidden syscalls: chroot (2x), swapoff (2x)
- * on stdout and appends it to --report FILE.  Without stop, the same line is
- * printed when the container's filter goes away.
+ *     Used forbidden syscalls: chroot (2x), swapoff (2x)
+ * on stdout (exactly that: the container ID goes to the stderr log line
+ * "container ID: Used forbidden ..." and to the name of --report-dir's file),
+ * appends it to --report FILE and writes it to --report-dir DIR/<id>.
+ * Without stop, the same line is printed when the container's filter goes
+ * away.
+ *
+ * --metrics serves Prometheus' text format over HTTP on a unix socket or a
+ * 127.0.0.1 port (port 0: any free one, printed on stderr), one counter per
+ * container and syscall, named after CRI-O's
+ * container_runtime_crio_containers_seccomp_notifier_count_total:
+ *     minirt_containers_seccomp_notifier_count_total{id="ctr",syscall="chroot"} 2
+ * Counters of containers that are gone stay (counters never go down).
  *
  * Every fd is non-blocking and served from one poll loop: no container ever
  * waits on another. */
@@ -24,6 +35,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -44,6 +57,8 @@
 #include <yajl/yajl_tree.h>
 
 #define STOP_ANNOTATION "io.kubernetes.cri-o.seccompNotifierAction"
+#define METRIC "minirt_containers_seccomp_notifier_count_total"
+#define HTTP_REQUEST_MAX 8192
 #define MAX_MESSAGE (1 << 20)
 #define X32_SYSCALL_BIT 0x40000000
 
@@ -61,6 +76,8 @@ struct options
   int errno_ret;
   int stop_delay_ms;
   const char *report_path;
+  const char *report_dir;
+  const char *metrics;
 };
 
 struct count
@@ -86,12 +103,34 @@ struct client
   long long deadline_ms; /* stop time, 0 = none */
 };
 
+/* One scrape: the request is read (and ignored: every path gets the
+ * metrics), then the response is written without blocking. */
+struct http_conn
+{
+  int fd;
+  size_t in_len;
+  char *out;
+  size_t out_len, out_done;
+  bool writing;
+};
+
+/* Survives the container: Prometheus counters never go down. */
+struct metric
+{
+  char *id;
+  char *syscall;
+  unsigned long long n;
+};
+
 static struct options opts = { .action = ACTION_ERRNO, .errno_ret = EPERM, .stop_delay_ms = 5000 };
 static struct client **clients;
 static size_t n_clients;
+static struct http_conn **https;
+static size_t n_https;
+static struct metric *metrics;
+static size_t n_metrics;
 
-static void
-die (const char *fmt, ...)
+static void __attribute__ ((noreturn, format (printf, 1, 2))) die (const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
@@ -142,8 +181,24 @@ now_ms (void)
 /* ---- the per-container report ---------------------------------------------- */
 
 static void
+metric_add (const char *id, const char *syscall)
+{
+  for (size_t i = 0; i < n_metrics; i++)
+    if (strcmp (metrics[i].id, id) == 0 && strcmp (metrics[i].syscall, syscall) == 0)
+      {
+        metrics[i].n++;
+        return;
+      }
+  metrics = realloc (metrics, (n_metrics + 1) * sizeof (*metrics));
+  if (metrics == NULL)
+    die ("out of memory");
+  metrics[n_metrics++] = (struct metric){ .id = xstrdup_ (id), .syscall = xstrdup_ (syscall), .n = 1 };
+}
+
+static void
 count_syscall (struct client *c, const char *name)
 {
+  metric_add (c->id ? c->id : "?", name);
   for (size_t i = 0; i < c->n_counts; i++)
     if (strcmp (c->counts[i].name, name) == 0)
       {
@@ -153,13 +208,42 @@ count_syscall (struct client *c, const char *name)
   c->counts = realloc (c->counts, (c->n_counts + 1) * sizeof (*c->counts));
   if (c->counts == NULL)
     die ("out of memory");
-  c->counts[c->n_counts++] = (struct count) { .name = xstrdup_ (name), .n = 1 };
+  c->counts[c->n_counts++] = (struct count){ .name = xstrdup_ (name), .n = 1 };
 }
 
 static int
 compare_counts (const void *a, const void *b)
 {
-  return strcmp (((const struct count *) a)->name, ((const struct count *) b)->name);
+  return strcmp (((const struct count *)a)->name, ((const struct count *)b)->name);
+}
+
+/* --report-dir: DIR/<id> holds the container's latest report (written to a
+ * temporary name and renamed, so a reader never sees half a line). */
+static void
+write_report_file (const char *id, const char *line)
+{
+  char path[PATH_MAX], tmp[PATH_MAX];
+  /* Runtimes' IDs are [A-Za-z0-9_.+-]; anything else would escape DIR. */
+  if (strchr (id, '/') || strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
+    {
+      logf_ ("container %s: not a file name, no report file", id);
+      return;
+    }
+  if (snprintf (path, sizeof (path), "%s/%s", opts.report_dir, id) >= (int)sizeof (path)
+      || snprintf (tmp, sizeof (tmp), "%s/.%s.tmp", opts.report_dir, id) >= (int)sizeof (tmp))
+    {
+      logf_ ("container %s: report path too long", id);
+      return;
+    }
+  FILE *f = fopen (tmp, "we");
+  if (f == NULL)
+    {
+      logf_ ("open %s: %m", tmp);
+      return;
+    }
+  fprintf (f, "%s\n", line);
+  if (fclose (f) != 0 || rename (tmp, path) < 0)
+    logf_ ("write %s: %m", path);
 }
 
 /* "Used forbidden syscalls: chroot (2x), swapoff (2x)", names sorted. */
@@ -172,10 +256,11 @@ report (struct client *c)
   if (m == NULL)
     die ("open_memstream: %m");
   qsort (c->counts, c->n_counts, sizeof (*c->counts), compare_counts);
-  fprintf (m, "%s: Used forbidden syscalls: ", c->id ? c->id : "?");
+  fprintf (m, "Used forbidden syscalls: ");
   for (size_t i = 0; i < c->n_counts; i++)
     fprintf (m, "%s%s (%lux)", i ? ", " : "", c->counts[i].name, c->counts[i].n);
   fclose (m);
+  logf_ ("container %s: %s", c->id ? c->id : "?", line);
   printf ("%s\n", line);
   fflush (stdout);
   if (opts.report_path)
@@ -189,6 +274,8 @@ report (struct client *c)
           fclose (f);
         }
     }
+  if (opts.report_dir)
+    write_report_file (c->id ? c->id : "?", line);
   free (line);
 }
 
@@ -268,7 +355,7 @@ client_start (struct client *c)
   c->id = xstrdup_ (id ? id : "?");
   c->stop = opts.action == ACTION_STOP || (annot && strcmp (annot, "stop") == 0);
   if (pid > 0)
-    c->pidfd = (int) syscall (SYS_pidfd_open, (pid_t) pid, 0);
+    c->pidfd = (int)syscall (SYS_pidfd_open, (pid_t)pid, 0);
   if (c->stop && c->pidfd < 0)
     logf_ ("container %s: no pid to stop (%lld): %m", c->id, pid);
   yajl_tree_free (root);
@@ -313,13 +400,13 @@ client_read (struct client *c)
         }
       return client_start (c);
     }
-  if (c->len + (size_t) n > MAX_MESSAGE)
+  if (c->len + (size_t)n > MAX_MESSAGE)
     return -1;
-  c->buf = realloc (c->buf, c->len + (size_t) n + 1);
+  c->buf = realloc (c->buf, c->len + (size_t)n + 1);
   if (c->buf == NULL)
     die ("out of memory");
-  memcpy (c->buf + c->len, chunk, (size_t) n);
-  c->len += (size_t) n;
+  memcpy (c->buf + c->len, chunk, (size_t)n);
+  c->len += (size_t)n;
   c->buf[c->len] = '\0';
   return 0;
 }
@@ -363,8 +450,7 @@ client_notification (struct client *c)
   if (ioctl (c->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
     return -1;
   count_syscall (c, name);
-  logf_ ("container %s: pid %u: forbidden syscall %s%s", c->id, req.pid, name,
-         resp.flags ? " (continued)" : "");
+  logf_ ("container %s: pid %u: forbidden syscall %s%s", c->id, req.pid, name, resp.flags ? " (continued)" : "");
   if (c->stop && !c->stopped)
     c->deadline_ms = now_ms () + opts.stop_delay_ms;
   return 0;
@@ -381,8 +467,6 @@ client_stop (struct client *c)
   report (c);
 }
 
-/* ---- main loop --------------------------------------------------------------- */
-
 static int
 listen_on (const char *path)
 {
@@ -394,7 +478,7 @@ listen_on (const char *path)
   if (s < 0)
     die ("socket: %m");
   unlink (path);
-  if (bind (s, (struct sockaddr *) &addr, sizeof (addr)) < 0)
+  if (bind (s, (struct sockaddr *)&addr, sizeof (addr)) < 0)
     die ("bind %s: %m", path);
   if (listen (s, 64) < 0)
     die ("listen: %m");
@@ -405,16 +489,22 @@ static void
 usage (FILE *f)
 {
   fprintf (f, "usage: minirt-seccomp-agent --socket PATH [--action errno|stop|continue] [--errno N]\n"
-              "                            [--stop-delay SECONDS] [--report FILE]\n");
+              "                            [--stop-delay SECONDS] [--report FILE] [--report-dir DIR]\n"
+              "                            [--metrics unix:PATH|tcp:127.0.0.1:PORT]\n");
 }
 
 static void
 parse_args (int argc, char **argv)
 {
   static const struct option longopts[] = {
-    { "socket", required_argument, NULL, 's' },     { "action", required_argument, NULL, 'a' },
-    { "errno", required_argument, NULL, 'e' },      { "stop-delay", required_argument, NULL, 'd' },
-    { "report", required_argument, NULL, 'r' },     { "help", no_argument, NULL, 'h' },
+    { "socket", required_argument, NULL, 's' },
+    { "action", required_argument, NULL, 'a' },
+    { "errno", required_argument, NULL, 'e' },
+    { "stop-delay", required_argument, NULL, 'd' },
+    { "report", required_argument, NULL, 'r' },
+    { "help", no_argument, NULL, 'h' },
+    { "report-dir", required_argument, NULL, 'D' },
+    { "metrics", required_argument, NULL, 'm' },
     { NULL, 0, NULL, 0 },
   };
   int o;
@@ -440,12 +530,18 @@ parse_args (int argc, char **argv)
           die ("--errno: bad value \"%s\"", optarg);
         break;
       case 'd':
-        opts.stop_delay_ms = (int) (strtod (optarg, NULL) * 1000);
+        opts.stop_delay_ms = (int)(strtod (optarg, NULL) * 1000);
         if (opts.stop_delay_ms < 0)
           die ("--stop-delay: bad value \"%s\"", optarg);
         break;
       case 'r':
         opts.report_path = optarg;
+        break;
+      case 'D':
+        opts.report_dir = optarg;
+        break;
+      case 'm':
+        opts.metrics = optarg;
         break;
       case 'h':
         usage (stdout);
@@ -485,21 +581,178 @@ poll_timeout (void)
   if (next == 0)
     return -1;
   long long left = next - now_ms ();
-  return left < 0 ? 0 : (int) (left > INT_MAX ? INT_MAX : left);
+  return left < 0 ? 0 : (int)(left > INT_MAX ? INT_MAX : left);
 }
+
+/* ---- metrics ------------------------------------------------------------------ */
+
+/* "unix:PATH" or "tcp:127.0.0.1:PORT" (loopback only: the counters name
+ * containers, nothing for the network). */
+static int
+metrics_listen (const char *spec)
+{
+  int s;
+  if (strncmp (spec, "unix:", 5) == 0)
+    {
+      struct sockaddr_un addr = { .sun_family = AF_UNIX };
+      const char *path = spec + 5;
+      if (*path == '\0' || strlen (path) >= sizeof (addr.sun_path))
+        die ("--metrics: bad socket path \"%s\"", path);
+      strcpy (addr.sun_path, path);
+      s = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+      if (s < 0)
+        die ("socket: %m");
+      unlink (path);
+      if (bind (s, (struct sockaddr *)&addr, sizeof (addr)) < 0)
+        die ("--metrics: bind %s: %m", path);
+      if (listen (s, 16) < 0)
+        die ("listen: %m");
+      logf_ ("metrics on unix:%s", path);
+      return s;
+    }
+  if (strncmp (spec, "tcp:127.0.0.1:", 14) == 0)
+    {
+      char *end;
+      long port = strtol (spec + 14, &end, 10);
+      if (spec[14] == '\0' || *end != '\0' || port < 0 || port > 65535)
+        die ("--metrics: bad port in \"%s\"", spec);
+      struct sockaddr_in addr
+          = { .sin_family = AF_INET, .sin_port = htons ((uint16_t)port), .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+      socklen_t len = sizeof (addr);
+      int one = 1;
+      s = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+      if (s < 0)
+        die ("socket: %m");
+      setsockopt (s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof (one));
+      if (bind (s, (struct sockaddr *)&addr, sizeof (addr)) < 0)
+        die ("--metrics: bind 127.0.0.1:%ld: %m", port);
+      if (listen (s, 16) < 0)
+        die ("listen: %m");
+      getsockname (s, (struct sockaddr *)&addr, &len);
+      logf_ ("metrics on tcp:127.0.0.1:%u", (unsigned)ntohs (addr.sin_port));
+      return s;
+    }
+  die ("--metrics: expected unix:PATH or tcp:127.0.0.1:PORT, not \"%s\"", spec);
+}
+
+static void
+label_value (FILE *f, const char *v)
+{
+  for (; *v; v++)
+    {
+      if (*v == '\\' || *v == '"')
+        fprintf (f, "\\%c", *v);
+      else if (*v == '\n')
+        fputs ("\\n", f);
+      else
+        fputc (*v, f);
+    }
+}
+
+static int
+compare_metrics (const void *a, const void *b)
+{
+  const struct metric *x = a, *y = b;
+  int c = strcmp (x->id, y->id);
+  return c ? c : strcmp (x->syscall, y->syscall);
+}
+
+/* The whole HTTP response: Prometheus text exposition format 0.0.4. */
+static char *
+metrics_response (size_t *len)
+{
+  char *body = NULL, *out = NULL;
+  size_t body_len = 0;
+  FILE *f = open_memstream (&body, &body_len);
+  if (f == NULL)
+    die ("open_memstream: %m");
+  qsort (metrics, n_metrics, sizeof (*metrics), compare_metrics);
+  fprintf (f,
+           "# HELP " METRIC " Forbidden syscalls answered by the seccomp notifier agent, by container and syscall\n");
+  fprintf (f, "# TYPE " METRIC " counter\n");
+  for (size_t i = 0; i < n_metrics; i++)
+    {
+      fprintf (f, METRIC "{id=\"");
+      label_value (f, metrics[i].id);
+      fprintf (f, "\",syscall=\"");
+      label_value (f, metrics[i].syscall);
+      fprintf (f, "\"} %llu\n", metrics[i].n);
+    }
+  fclose (f);
+  f = open_memstream (&out, len);
+  if (f == NULL)
+    die ("open_memstream: %m");
+  fprintf (f,
+           "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: %zu\r\n"
+           "Connection: close\r\n\r\n%s",
+           body_len, body);
+  fclose (f);
+  free (body);
+  return out;
+}
+
+static void
+http_add (int fd)
+{
+  struct http_conn *h = xcalloc (1, sizeof (*h));
+  h->fd = fd;
+  https = realloc (https, (n_https + 1) * sizeof (*https));
+  if (https == NULL)
+    die ("out of memory");
+  https[n_https++] = h;
+}
+
+static void
+http_remove (size_t i)
+{
+  close (https[i]->fd);
+  free (https[i]->out);
+  free (https[i]);
+  https[i] = https[--n_https];
+}
+
+/* -1: done with this connection. */
+static int
+http_io (struct http_conn *h)
+{
+  if (!h->writing)
+    {
+      /* Only the end of the request matters: every path gets the metrics. */
+      char buf[2048];
+      ssize_t n = read (h->fd, buf, sizeof (buf));
+      if (n < 0)
+        return errno == EAGAIN || errno == EINTR ? 0 : -1;
+      h->in_len += (size_t)n;
+      bool end = n == 0 || memmem (buf, (size_t)n, "\r\n\r\n", 4) || memmem (buf, (size_t)n, "\n\n", 2);
+      if (!end && h->in_len < HTTP_REQUEST_MAX)
+        return 0;
+      h->out = metrics_response (&h->out_len);
+      h->writing = true;
+    }
+  ssize_t n = send (h->fd, h->out + h->out_done, h->out_len - h->out_done, MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (n < 0)
+    return errno == EAGAIN || errno == EINTR ? 0 : -1;
+  h->out_done += (size_t)n;
+  return h->out_done == h->out_len ? -1 : 0;
+}
+
+/* ---- main loop --------------------------------------------------------------- */
 
 /* One round of the loop; false when asked to exit. */
 static bool
-serve (int lsock, int sfd)
+serve (int lsock, int sfd, int msock)
 {
-  size_t n = n_clients;
-  struct pollfd *pfd = xcalloc (n + 2, sizeof (*pfd));
-  pfd[0] = (struct pollfd) { .fd = lsock, .events = POLLIN };
-  pfd[1] = (struct pollfd) { .fd = sfd, .events = POLLIN };
+  size_t n = n_clients, nh = n_https, base = 3 + nh;
+  struct pollfd *pfd = xcalloc (base + n, sizeof (*pfd));
+  pfd[0] = (struct pollfd){ .fd = lsock, .events = POLLIN };
+  pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+  pfd[2] = (struct pollfd){ .fd = msock, .events = POLLIN };
+  for (size_t i = 0; i < nh; i++)
+    pfd[3 + i] = (struct pollfd){ .fd = https[i]->fd, .events = https[i]->writing ? POLLOUT : POLLIN };
   for (size_t i = 0; i < n; i++)
-    pfd[i + 2] = (struct pollfd) { .fd = clients[i]->conn >= 0 ? clients[i]->conn : clients[i]->notify_fd,
-                                   .events = POLLIN };
-  if (poll (pfd, n + 2, poll_timeout ()) < 0 && errno != EINTR)
+    pfd[base + i]
+        = (struct pollfd){ .fd = clients[i]->conn >= 0 ? clients[i]->conn : clients[i]->notify_fd, .events = POLLIN };
+  if (poll (pfd, base + n, poll_timeout ()) < 0 && errno != EINTR)
     die ("poll: %m");
   if (pfd[1].revents)
     {
@@ -510,9 +763,9 @@ serve (int lsock, int sfd)
   for (size_t i = n; i-- > 0;)
     {
       struct client *c = clients[i];
-      short ev = pfd[i + 2].revents;
+      short ev = pfd[base + i].revents;
       int ret = 0;
-      if (pfd[i + 2].fd == c->conn)
+      if (pfd[base + i].fd == c->conn)
         {
           if (ev)
             ret = client_read (c);
@@ -532,11 +785,20 @@ serve (int lsock, int sfd)
       if (ret < 0)
         client_remove (i);
     }
+  for (size_t i = nh; i-- > 0;)
+    if (pfd[3 + i].revents && http_io (https[i]) < 0)
+      http_remove (i);
   if (pfd[0].revents & POLLIN)
     {
       int conn;
       while ((conn = accept4 (lsock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
         client_add (conn);
+    }
+  if (msock >= 0 && (pfd[2].revents & POLLIN))
+    {
+      int conn;
+      while ((conn = accept4 (msock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
+        http_add (conn);
     }
   free (pfd);
   return true;
@@ -549,8 +811,9 @@ main (int argc, char **argv)
   signal (SIGPIPE, SIG_IGN);
   int sfd = signal_fd ();
   int lsock = listen_on (opts.socket_path);
+  int msock = opts.metrics ? metrics_listen (opts.metrics) : -1;
   logf_ ("listening on %s", opts.socket_path);
-  while (serve (lsock, sfd))
+  while (serve (lsock, sfd, msock))
     ;
   for (size_t i = n_clients; i-- > 0;)
     {
@@ -559,6 +822,21 @@ main (int argc, char **argv)
       client_remove (i);
     }
   free (clients);
+  while (n_https)
+    http_remove (n_https - 1);
+  free (https);
+  for (size_t i = 0; i < n_metrics; i++)
+    {
+      free (metrics[i].id);
+      free (metrics[i].syscall);
+    }
+  free (metrics);
+  if (msock >= 0)
+    {
+      if (strncmp (opts.metrics, "unix:", 5) == 0)
+        unlink (opts.metrics + 5);
+      close (msock);
+    }
   unlink (opts.socket_path);
   close (lsock);
   return 0;

@@ -269,7 +269,8 @@ DANGEROUS='chroot / true; echo "chroot=$?"; unshare -U true; echo "unshare=$?"; 
 start_agent() {
   AGENT_DIR=$BUNDLE/agent
   mkdir -p "$AGENT_DIR"
-  "$AGENT" --socket "$AGENT_DIR/agent.sock" --report "$AGENT_DIR/report.txt" "$@" \
+  mkdir -p "$AGENT_DIR/reports"
+  "$AGENT" --socket "$AGENT_DIR/agent.sock" --report "$AGENT_DIR/report.txt" --report-dir "$AGENT_DIR/reports" "$@" \
     >"$AGENT_DIR/stdout" 2>"$AGENT_DIR/stderr" &
   AGENT_PID=$!
   local i
@@ -297,8 +298,12 @@ FORBIDDEN='chroot /tmp true; chroot /tmp true; swapoff /etc/passwd; swapoff /etc
   [ "$SECONDS" -ge 5 ] && [ "$SECONDS" -lt 30 ] # 5 s after the last forbidden syscall
   [[ "$output" == *"chroot: can't change root directory to '/tmp': Operation not permitted"* ]]
   [[ "$output" == *"swapoff: /etc/passwd: Operation not permitted"*"done"* ]]
-  grep -qx "$CTR_ID: Used forbidden syscalls: chroot (2x), swapoff (2x)" "$AGENT_DIR/stdout"
-  grep -qx "$CTR_ID: Used forbidden syscalls: chroot (2x), swapoff (2x)" "$AGENT_DIR/report.txt"
+  # Exactly issue 5's line on stdout and in the report; the ID is in the
+  # log line and names the --report-dir file.
+  [ "$(cat "$AGENT_DIR/stdout")" = "Used forbidden syscalls: chroot (2x), swapoff (2x)" ]
+  [ "$(cat "$AGENT_DIR/report.txt")" = "Used forbidden syscalls: chroot (2x), swapoff (2x)" ]
+  [ "$(cat "$AGENT_DIR/reports/$CTR_ID")" = "Used forbidden syscalls: chroot (2x), swapoff (2x)" ]
+  grep -qF "container $CTR_ID: Used forbidden syscalls: chroot (2x), swapoff (2x)" "$AGENT_DIR/stderr"
   run minirt state "$CTR_ID"
   [ "$status" -ne 0 ] || [ "$(jq -r .status <<<"$output")" = stopped ]
 }
@@ -312,7 +317,7 @@ FORBIDDEN='chroot /tmp true; chroot /tmp true; swapoff /etc/passwd; swapoff /etc
   set_args sh -c "$FORBIDDEN"
   run minirt run "$CTR_ID"
   [ "$status" -eq 137 ]
-  grep -qx "$CTR_ID: Used forbidden syscalls: chroot (2x), swapoff (2x)" "$AGENT_DIR/report.txt"
+  grep -qx "Used forbidden syscalls: chroot (2x), swapoff (2x)" "$AGENT_DIR/reports/$CTR_ID"
 }
 
 @test "notifier agent: serves several containers at once, each with its own report, without stop" {
@@ -331,9 +336,48 @@ FORBIDDEN='chroot /tmp true; chroot /tmp true; swapoff /etc/passwd; swapoff /etc
     [ "$(grep -c 'Used forbidden' "$AGENT_DIR/report.txt" 2>/dev/null)" = 2 ] && break
     sleep 0.1
   done
-  grep -qx "$CTR_ID-b: Used forbidden syscalls: swapoff (3x)" "$AGENT_DIR/report.txt"
-  grep -qx "$CTR_ID-a: Used forbidden syscalls: chroot (2x)" "$AGENT_DIR/report.txt"
+  grep -qx "Used forbidden syscalls: swapoff (3x)" "$AGENT_DIR/reports/$CTR_ID-b"
+  grep -qx "Used forbidden syscalls: chroot (2x)" "$AGENT_DIR/reports/$CTR_ID-a"
   run -0 minirt delete -f "$CTR_ID-a"
+}
+
+METRIC=minirt_containers_seccomp_notifier_count_total
+
+@test "notifier agent: Prometheus counters per container and syscall on a unix socket" {
+  start_agent --errno 38 --metrics "unix:$BUNDLE/agent/metrics.sock"
+  use_notify_profile
+  set_args sh -c 'chroot /tmp true; chroot /tmp true; swapoff /etc/passwd; echo done'
+  run -0 minirt run "$CTR_ID"
+  [[ "$output" == *done* ]]
+  # Every notification was answered before the workload went on: counted.
+  run -0 curl -sf --unix-socket "$AGENT_DIR/metrics.sock" http://localhost/metrics
+  grep -qx "# TYPE $METRIC counter" <<<"$output"
+  grep -qx "$METRIC{id=\"$CTR_ID\",syscall=\"chroot\"} 2" <<<"$output"
+  grep -qx "$METRIC{id=\"$CTR_ID\",syscall=\"swapoff\"} 1" <<<"$output"
+  [ "$(grep -c "^$METRIC{" <<<"$output")" -eq 2 ]
+}
+
+@test "notifier agent: Prometheus counters on a 127.0.0.1 port (busybox wget)" {
+  start_agent --metrics tcp:127.0.0.1:0
+  local port i
+  for i in $(seq 50); do
+    port=$(sed -n 's/.*metrics on tcp:127\.0\.0\.1:\([0-9]*\)$/\1/p' "$AGENT_DIR/stderr")
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || fail "no metrics port: $(cat "$AGENT_DIR/stderr")"
+  run -0 busybox wget -q -O - "http://127.0.0.1:$port/metrics"
+  grep -qx "# HELP $METRIC .*" <<<"$output"
+  ! grep -q "^$METRIC{" <<<"$output"
+  use_notify_profile
+  set_args sh -c 'swapoff /etc/passwd; echo done'
+  run -0 minirt run "$CTR_ID"
+  run -0 busybox wget -q -O - "http://127.0.0.1:$port/metrics"
+  grep -qx "$METRIC{id=\"$CTR_ID\",syscall=\"swapoff\"} 1" <<<"$output"
+  # Only loopback is accepted.
+  run "$AGENT" --socket "$AGENT_DIR/other.sock" --metrics tcp:0.0.0.0:9090
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'--metrics: expected unix:PATH or tcp:127.0.0.1:PORT, not "tcp:0.0.0.0:9090"'* ]]
 }
 
 @test "notify: an unreachable listenerPath is a clear error and leaves nothing behind" {
