@@ -20,6 +20,8 @@ void free_resources_contents (struct mrt_resources *r);
 
 int parse_seccomp (struct sj_ctx *c, yajl_val v, void *out);
 void free_seccomp_contents (struct mrt_seccomp *s);
+/* One element of linux.seccomp.syscalls[].args. */
+int parse_seccomp_arg (struct sj_ctx *c, yajl_val v, void *out);
 
 /* uidMappings / gidMappings elements (linux and idmapped mounts). */
 int parse_id_mapping (struct sj_ctx *c, yajl_val v, void *out);

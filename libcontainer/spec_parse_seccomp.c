@@ -163,6 +163,13 @@ parse_syscall (struct sj_ctx *c, yajl_val v, void *out)
                           parse_arg);
 }
 
+/* The Docker-profile reader (seccomp_profile.c) shares the argument syntax. */
+int
+parse_seccomp_arg (struct sj_ctx *c, yajl_val v, void *out)
+{
+  return parse_arg (c, v, out);
+}
+
 /* ---- seccomp --------------------------------------------------------------------------- */
 
 int

@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_seccomp_tools.h"
 #include "config.h"
 #include "minirt/features.h"
+#include "minirt/seccomp_profile.h"
 #include "minirt/spec_default.h"
 #include "utils.h"
 
@@ -154,12 +156,27 @@ mrt_cmd_spec (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_opt
 {
   const char *bundle = mrt_opt_get (cmd->opts, v, "bundle")->str;
   bool rootless = mrt_opt_get (cmd->opts, v, "rootless")->on;
+  const char *seccomp = mrt_opt_get (cmd->opts, v, "seccomp")->str;
   (void)cli, (void)argc, (void)argv;
 
   cleanup_free char *path = xasprintf ("%s/config.json", bundle ? bundle : ".");
   cleanup_free char *json = mrt_spec_default_json (rootless);
   if (json == NULL)
     return mrt_error_make (err, 0, "spec: cannot generate the default config");
+  if (seccomp)
+    {
+      /* Resolved for the capabilities the default config gives (runc's). */
+      static const char *const caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE" };
+      struct mrt_seccomp *profile = NULL;
+      if (mrt_spec_seccomp_profile (seccomp, caps, ARRAY_SIZE (caps), &profile, err) < 0)
+        return mrt_error_prefix (err, "spec --seccomp");
+      char *with = mrt_config_set_seccomp (json, strlen (json), "config.json", profile, err);
+      mrt_seccomp_free (profile);
+      if (with == NULL)
+        return -1;
+      free (json);
+      json = with;
+    }
 
   /* O_EXCL: never overwrite a config someone wrote by hand. */
   cleanup_close int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

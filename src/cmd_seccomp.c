@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_seccomp_tools.h"
 #include "utils.h"
 
 /* clang-format off */
@@ -15,12 +16,13 @@ static const struct mrt_opt_table no_sub_opts = { NULL, 0 };
 static const struct mrt_command seccomp_commands[] = {
   { "record", "[--bundle DIR] --output PROFILE [<container-id>]", "run a bundle and record the syscalls it makes",
     &no_sub_opts, 0, -1, false, mrt_cmd_not_implemented },
-  { "check", "PROFILE", "validate a profile and warn about likely mistakes", &no_sub_opts, 1, 1, false,
-    mrt_cmd_not_implemented },
-  { "explain", "PROFILE", "describe a profile in words", &no_sub_opts, 1, 1, false, mrt_cmd_not_implemented },
-  { "diff", "A B", "show how two profiles differ", &no_sub_opts, 2, 2, false, mrt_cmd_not_implemented },
-  { "convert", "PROFILE", "convert between Docker/Kubernetes and OCI profiles", &no_sub_opts, 1, 1, false,
-    mrt_cmd_not_implemented },
+  { "check", "PROFILE", "validate a profile and warn about likely mistakes (exit 0 clean, 1 errors, 2 warnings)",
+    &mrt_seccomp_check_opts, 1, 1, false, mrt_cmd_seccomp_check },
+  { "explain", "PROFILE", "describe a profile in words", &mrt_seccomp_explain_opts, 1, 1, false,
+    mrt_cmd_seccomp_explain },
+  { "diff", "A B", "show how two profiles differ", &mrt_seccomp_diff_opts, 2, 2, false, mrt_cmd_seccomp_diff },
+  { "convert", "PROFILE", "convert between Docker/Kubernetes and OCI profiles", &mrt_seccomp_convert_opts, 1, 1,
+    false, mrt_cmd_seccomp_convert },
 };
 /* clang-format on */
 

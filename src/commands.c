@@ -76,7 +76,8 @@ TABLE (events_opts, { "interval", NULL, MRT_OPT_STRING, "DURATION", "stats colle
        { "stats", NULL, MRT_OPT_BOOL, NULL, "display the container's stats once and exit" });
 
 TABLE (spec_opts, { "bundle", "b", MRT_OPT_STRING, "DIR", "directory to write config.json in (default: current directory)" },
-       { "rootless", NULL, MRT_OPT_BOOL, NULL, "generate a configuration for a rootless container" });
+       { "rootless", NULL, MRT_OPT_BOOL, NULL, "generate a configuration for a rootless container" },
+       { "seccomp", NULL, MRT_OPT_STRING, "default|FILE", "set linux.seccomp: minirt's RuntimeDefault profile (default) or a profile file (OCI, Docker or Kubernetes)" });
 
 #define O_IMAGE_PATH { "image-path", NULL, MRT_OPT_STRING, "DIR", "path of the criu image files" }
 #define O_WORK_PATH { "work-path", NULL, MRT_OPT_STRING, "DIR", "path for criu work files and logs" }
