@@ -363,8 +363,8 @@ missing_companions (const char *arch, char *const *list, size_t n)
 static void
 check_arches (const struct mrt_profile *p, struct findings *f)
 {
-  static const char *const why = "programs of that architecture match none of the rules and are killed (SIGSYS) "
-                                 "by their first syscall; Docker's default lists them together";
+  static const char *const why = "programs built for those match none of the rules and are killed (SIGSYS) at "
+                                 "their first syscall; Docker's default lists them together";
   for (size_t i = 0; i < p->s.n_architectures; i++)
     {
       cleanup_free char *missing = missing_companions (p->s.architectures[i], p->s.architectures, p->s.n_architectures);
@@ -428,8 +428,10 @@ check_compiles (const struct mrt_profile *p, struct findings *f)
   cleanup_free char *where = NULL;
   if (is_denying (action_for (p, "execve", &where)))
     return; /* already said, and compiling would only repeat it */
-  if (mrt_profile_resolve (p, NULL, &s, &err) == 0
-      && mrt_seccomp_compile_ex (s, NULL, MRT_SECCOMP_OWN_LISTENER, &filter, &err) == 0)
+  /* A Docker/Kubernetes profile gets its listenerPath from the runtime
+   * manager (CRI-O injects one); a config.json must have it. */
+  unsigned options = p->format == MRT_PROFILE_DOCKER ? MRT_SECCOMP_OWN_LISTENER : 0;
+  if (mrt_profile_resolve (p, NULL, &s, &err) == 0 && mrt_seccomp_compile_ex (s, NULL, options, &filter, &err) == 0)
     {
       mrt_seccomp_filter_free (filter);
       mrt_seccomp_free (s);

@@ -86,6 +86,10 @@ EOF
   run -1 mr seccomp check "$TMP/config.json"
   [ "$output" = "minirt: $TMP/config.json:$line: linux.seccomp.syscalls[0].action: unknown action \"SCMP_ACT_NOPE\"" ]
   line=$(grep -n '^	"linux"' tests/data/runc-spec.json | cut -d: -f1)
+  # what minirt create refuses is an error too
+  echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["chroot"], "action": "SCMP_ACT_NOTIFY"}]}' > "$TMP/n.json"
+  run -1 mr seccomp check "$TMP/n.json"
+  [ "$output" = "$TMP/n.json:1: error: minirt would refuse this profile: linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used" ]
   run -1 mr seccomp check tests/data/runc-spec.json
   [ "$output" = "minirt: tests/data/runc-spec.json:$line: linux.seccomp: not set: this config.json has no seccomp profile" ]
 }
