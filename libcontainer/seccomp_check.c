@@ -3,10 +3,12 @@
  * each reported at the line that causes it.  Everything here is a warning
  * (the profile loads, but probably does not do what its author meant); the
  * errors are what minirt itself would refuse when compiling it. */
+#include <ctype.h>
 #include <errno.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/capability.h>
 #include <string.h>
 
 #include "minirt/seccomp_profile.h"
@@ -213,6 +215,83 @@ check_rules (const struct mrt_profile *p, struct findings *f)
                        ? ""
                        : " with another action: libseccomp keeps the first rule and ignores this one");
         }
+}
+
+/* ---- Docker includes / excludes ---------------------------------------------------------------- */
+
+/* "CAP_SYS_ADMIN" as libcap knows it; *near gets the closest known name. */
+static bool
+cap_known (const char *name, char **near)
+{
+  size_t best = SIZE_MAX;
+  *near = NULL;
+  for (int i = 0; i < 64; i++)
+    {
+      char *n = cap_to_name (i);
+      if (n == NULL)
+        continue;
+      if (n[0] >= '0' && n[0] <= '9')
+        {
+          cap_free (n);
+          continue; /* libcap does not know it */
+        }
+      for (char *c = n; *c; c++)
+        *c = (char)toupper ((unsigned char)*c);
+      size_t d = mrt_levenshtein (name, n);
+      if (d < best)
+        {
+          best = d;
+          free (*near);
+          *near = xstrdup (n);
+        }
+      cap_free (n);
+      if (d == 0)
+        return true;
+    }
+  if (best > 3)
+    {
+      free (*near);
+      *near = NULL;
+    }
+  return false;
+}
+
+/* moby compares caps and arches as plain strings: a name it does not use
+ * makes an includes rule dead and an excludes rule toothless. */
+static void
+check_filter (const struct mrt_profile *p, struct findings *f, size_t i, const char *key,
+              const struct mrt_profile_filter *flt)
+{
+  const char *effect = strcmp (key, "includes") == 0 ? "this rule never applies" : "this never excludes the rule";
+  for (size_t k = 0; k < flt->n_caps; k++)
+    {
+      cleanup_free char *near = NULL;
+      if (cap_known (flt->caps[k], &near))
+        continue;
+      cleanup_free char *hint = near ? xasprintf (" (did you mean \"%s\"?)", near) : xstrdup ("");
+      add (f, false, line_of (p, "syscalls[%zu].%s.caps[%zu]", i, key, k),
+           "syscalls[%zu].%s.caps[%zu]: unknown capability \"%s\"%s: %s", i, key, k, flt->caps[k], hint, effect);
+    }
+  for (size_t k = 0; k < flt->n_arches; k++)
+    {
+      const char *docker = mrt_profile_docker_arch (flt->arches[k]);
+      if (docker && strcmp (docker, flt->arches[k]) == 0)
+        continue;
+      cleanup_free char *hint = docker ? xasprintf (" (moby calls it \"%s\")", docker) : xstrdup ("");
+      add (f, false, line_of (p, "syscalls[%zu].%s.arches[%zu]", i, key, k),
+           "syscalls[%zu].%s.arches[%zu]: \"%s\" is not an architecture name moby matches%s: %s", i, key, k,
+           flt->arches[k], hint, effect);
+    }
+}
+
+static void
+check_filters (const struct mrt_profile *p, struct findings *f)
+{
+  for (size_t i = 0; p->extra && i < p->s.n_syscalls; i++)
+    {
+      check_filter (p, f, i, "includes", &p->extra[i].includes);
+      check_filter (p, f, i, "excludes", &p->extra[i].excludes);
+    }
 }
 
 /* ---- families blocked in part ---------------------------------------------------------------- */
@@ -456,6 +535,7 @@ mrt_profile_check (const struct mrt_profile *p, struct mrt_profile_finding **out
   (void)err;
   check_keys (p, &f);
   check_rules (p, &f);
+  check_filters (p, &f);
   check_families (p, &f);
   check_arches (p, &f);
   check_runnable (p, &f);

@@ -53,6 +53,13 @@ find_arch (const char *name)
   return NULL;
 }
 
+const char *
+mrt_profile_docker_arch (const char *name)
+{
+  const struct arch_alias *a = find_arch (name);
+  return a ? a->docker : NULL;
+}
+
 struct resolved_target
 {
   const struct arch_alias *arch;

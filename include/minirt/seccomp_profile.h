@@ -97,6 +97,9 @@ struct mrt_profile_target
  * copy).  Free with mrt_seccomp_free. */
 int mrt_profile_resolve (const struct mrt_profile *p, const struct mrt_profile_target *t, struct mrt_seccomp **out,
                          mrt_error_t *err);
+/* The name moby uses in includes/excludes.arches for an architecture
+ * written any way ("x86_64", "SCMP_ARCH_X86_64" -> "amd64"); NULL if unknown. */
+const char *mrt_profile_docker_arch (const char *name);
 /* Docker's name of the target architecture ("amd64") and the kernel
  * "major.minor" actually used, for messages. */
 int mrt_profile_target_describe (const struct mrt_profile_target *t, char **arch, char **kernel, mrt_error_t *err);
