@@ -699,6 +699,7 @@ mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t
       uint64_t v = 0;
       if (mrt_cg_read_keyed (h->path, "memory.stat", "cache", &v) == 0)
         st->memory_cache = v;
+      mrt_cg_read_keyed (h->path, "memory.oom_control", "oom_kill", &st->oom_kills);
     }
   if ((h = mrt_cg_find (cg, "pids")))
     {

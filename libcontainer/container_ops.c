@@ -166,8 +166,6 @@ mrt_container_stats (struct mrt_context *ctx, const char *id, struct mrt_cgroup_
   if (target_open (ctx, id, false, &t, err) < 0)
     return -1;
   *status = t.status;
-  if (t.status == MRT_STATUS_STOPPED)
-    return mrt_error_make (err, 0, "events: container `%s` is not running", id);
   if (need_cgroup (&t, "events", err) < 0)
     return -1;
   return mrt_cgroup_stats (t.cg, stats, err);

@@ -278,31 +278,41 @@ mrt_cmd_events (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_o
   if (interval && mrt_parse_duration (interval, &ns) < 0)
     return mrt_error_make (err, 0, "events: --interval: invalid duration \"%s\" (e.g. 5s, 500ms; > 0)", interval);
   struct mrt_cgroup_stats s;
-  enum mrt_status status;
+  enum mrt_status status = MRT_STATUS_RUNNING;
   if (mrt_container_stats (&cli->ctx, argv[0], &s, &status, err) < 0)
     return -1;
+  if (status == MRT_STATUS_STOPPED)
+    return mrt_error_make (err, 0, "events: container `%s` is not running", argv[0]);
   print_stats (argv[0], &s);
   if (once)
     return 0;
-  /* A reader that goes away (SIGPIPE) ends the stream like a stop. */
+  /* Streaming: a stats object every interval, and runc's {"type":"oom"}
+   * event when the OOM killer struck since the last look; it ends when
+   * the container stops or is deleted. */
+  uint64_t oom_kills = s.oom_kills;
   for (;;)
     {
       struct timespec ts = { (time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL) };
       while (nanosleep (&ts, &ts) < 0 && errno == EINTR)
         ;
       mrt_error_t e = NULL;
-      status = MRT_STATUS_RUNNING;
       if (mrt_container_stats (&cli->ctx, argv[0], &s, &status, &e) < 0)
         {
-          /* Stopped or deleted: the stream is over, not failed. */
-          bool gone = status == MRT_STATUS_STOPPED || e->errno_ == ENOENT;
-          if (gone)
+          /* Deleted: the stream is over, not failed. */
+          if (e->errno_ == ENOENT)
             {
               mrt_error_free (&e);
               return 0;
             }
           *err = e;
           return -1;
+        }
+      for (; s.oom_kills > oom_kills; oom_kills++)
+        printf ("{\"type\":\"oom\",\"id\":\"%s\"}\n", argv[0]);
+      if (status == MRT_STATUS_STOPPED)
+        {
+          fflush (stdout);
+          return 0;
         }
       print_stats (argv[0], &s);
     }

@@ -107,10 +107,12 @@ struct mrt_cgroup_stats
   uint64_t memory_usage, memory_limit, memory_max_usage, memory_cache, memory_failcnt;
   uint64_t swap_usage, swap_limit; /* v1: memory+swap (memsw), v2: swap alone */
   uint64_t pids_current, pids_limit;
+  uint64_t oom_kills; /* processes the OOM killer took (v1 memory.oom_control, v2 memory.events) */
 };
 
-/* The cgroup figures of a container that is not stopped; *status is its
- * status at the time of reading (events stops at `stopped`). */
+/* The cgroup figures of a container and its status at the time of reading
+ * (a stopped container's cgroup still holds its last figures, e.g. the
+ * OOM kill that stopped it, until delete). */
 int mrt_container_stats (struct mrt_context *ctx, const char *id, struct mrt_cgroup_stats *stats,
                          enum mrt_status *status, mrt_error_t *err);
 

@@ -495,3 +495,30 @@ frozen_file() {
   [ "$(jq -c '.mountOptions | sort' <<<"$output")" = "$(jq -c '.mountOptions | sort' <<<"$ours")" ]
   [ "$(jq -c '.hooks' <<<"$output")" = "$(jq -c '.hooks' <<<"$ours")" ]
 }
+
+@test "events --interval: an OOM kill in the container is an {\"type\":\"oom\"} event, as runc's" {
+  update_config '.root.readonly = false | .linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+  # The hog starts on our signal (a file), once events is watching.
+  set_args sh -c 'while [ ! -e /tmp/go ]; do sleep 0.1; done; tail /dev/zero; sleep 1000'
+  run_bg minirt run -d "$CTR_ID"
+  [ "$status" -eq 0 ]
+  PID=$(minirt state "$CTR_ID" | jq -r .pid)
+  local out=$BUNDLE/events.out i
+  "$MINIRT" --root "$STATE_ROOT" events --interval 100ms "$CTR_ID" > "$out" 2> "$out.err" < /dev/null &
+  EVENTS_PID=$!
+  for i in $(seq 200); do
+    [ -s "$out" ] && break
+    sleep 0.1
+  done
+  touch "/proc/$PID/root/tmp/go"
+  for i in $(seq 300); do
+    grep -q '"type":"oom"' "$out" && break
+    sleep 0.1
+  done
+  grep -qx "{\"type\":\"oom\",\"id\":\"$CTR_ID\"}" "$out" || fail "no oom event: $(tail -n 3 "$out")"
+  # The init survived its child's OOM kill: the stream goes on until delete.
+  [ "$(minirt state "$CTR_ID" | jq -r .status)" = running ]
+  run -0 minirt delete --force "$CTR_ID"
+  wait "$EVENTS_PID"
+  EVENTS_PID=""
+}
