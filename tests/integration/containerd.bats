@@ -227,9 +227,16 @@ disabled_plugins = [
 [metrics]
   address = ""
 EOF
-  # cwd in the temp dir: a containerd left running shows up in the leak check.
-  (cd "$CTRD_DIR" && exec containerd --config "$CTRD_DIR/config.toml" \
-    < /dev/null > "$CTRD_DIR/containerd.log" 2>&1 3>&-) &
+  # cwd in the temp dir: a containerd left running shows up in the leak
+  # check.  No fd of bats may reach it: containerd passes the fds it
+  # inherited on to every shim, and bats waits for its pipes to close.
+  (
+    cd "$CTRD_DIR" || exit 1
+    for fd in $(ls /proc/$BASHPID/fd); do
+      [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+    done
+    exec containerd --config "$CTRD_DIR/config.toml" < /dev/null > "$CTRD_DIR/containerd.log" 2>&1
+  ) &
   echo $! > "$CTRD_DIR/containerd.pid"
   local i
   for i in $(seq 300); do
@@ -275,22 +282,26 @@ teardown_file() {
     wait_for_exit "$pid" 10 || kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
   fi
-  # Shims outlive containerd by design; ours are the ones whose pid file
-  # is in our state dir.
-  for f in "$CTRD_DIR"/state/io.containerd.runtime.v2.task/*/*/shim.pid; do
-    [ -f "$f" ] || continue
-    pid=$(cat "$f")
-    sockets="$sockets $(sed 's|^unix://||' "$(dirname "$f")/address" 2>/dev/null)"
-    case $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) in
-      *containerd-shim-runc-v2*) kill -KILL "$pid" 2>/dev/null ;;
+  # Shims outlive containerd by design; ours are those serving our
+  # containerd's address.  Their sockets are in /run/containerd/s whatever
+  # the state dir is; each bundle's `address` file names one.
+  for f in "$CTRD_DIR"/state/io.containerd.runtime.v2.task/*/*/address; do
+    [ -f "$f" ] && sockets="$sockets $(sed 's|^unix://||' "$f")"
+  done
+  for f in /proc/[0-9]*/cmdline; do
+    case $(tr '\0' ' ' < "$f" 2>/dev/null) in
+      *containerd-shim-runc-v2*" -address $CTRD_DIR/containerd.sock"*)
+        pid=${f#/proc/}
+        kill -KILL "${pid%/cmdline}" 2>/dev/null ;;
     esac
   done
   # Containers still known to a runtime: delete --force kills them and
-  # removes their cgroups.
+  # removes their cgroups.  runc's state.json has its own keys.
   for f in "$CTRD_DIR"/runc-root/*/*; do
     [ -d "$f" ] || continue
     id=$(basename "$f")
-    case $id in containerd-minirt-*) rt=$MINIRT ;; *) rt=runc ;; esac
+    rt=$MINIRT
+    grep -qs '"init_process_pid"' "$f/state.json" && rt=runc
     "$rt" --root "$(dirname "$f")" delete --force "$id" >/dev/null 2>&1
   done
   grep -F " $CTRD_DIR/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do
