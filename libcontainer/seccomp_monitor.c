@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <seccomp.h>
@@ -53,14 +54,17 @@
 /* How long `delete` lets the monitor write its last report. */
 #define END_GRACE_MS 2000
 #define LOCK_RETRY_MS 50
+#define X32_SYSCALL_BIT 0x40000000
 
 struct monitor
 {
   const struct mrt_seccomp_monitor_config *cfg;
   struct mrt_log log;
-  int notify; /* the listener, -1 until `start` hands it over */
-  int pidfd;  /* the container's init, -1 once it exited */
-  int sigfd;  /* SIGTERM / SIGINT: `delete` ends us */
+  int sock;    /* where listeners are handed over */
+  int *notify; /* the listeners handed over so far */
+  size_t n_notify;
+  int pidfd; /* the container's init, -1 once it exited */
+  int sigfd; /* SIGTERM / SIGINT: `delete` ends us */
   bool ending;
   struct mrt_seccomp_counts counts;
   uint64_t reported; /* counts.total at the last report */
@@ -107,8 +111,6 @@ mrt_seccomp_monitor_hand_over (int dirfd, int notify_fd, mrt_error_t *err)
   while (n < 0 && errno == EINTR);
   if (n != 1)
     return mrt_error_sys (err, "seccomp report: send the listener to the monitor");
-  /* Only one listener per container: nobody needs the socket any more. */
-  unlinkat (dirfd, MRT_SECCOMP_MONITOR_SOCK, 0);
   return 0;
 }
 
@@ -285,13 +287,13 @@ signal_task (int notify, const struct seccomp_notif *req, enum mrt_seccomp_verdi
 }
 
 static void
-handle_one (struct monitor *m)
+handle_one (struct monitor *m, int notify)
 {
   struct seccomp_notif req;
   struct mrt_seccomp_verdict v;
 
   memset (&req, 0, sizeof (req));
-  if (ioctl (m->notify, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+  if (ioctl (notify, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
     return; /* EINTR, or ENOENT: the task is gone */
   uint32_t ret
       = mrt_seccomp_filter_eval (m->cfg->original, req.data.arch, req.data.nr, (const uint64_t *)req.data.args);
@@ -300,18 +302,23 @@ handle_one (struct monitor *m)
     {
       /* Not denied by the profile as written (cannot happen with filters
        * of the same structure; kept safe anyway). */
-      answer (m->notify, &req, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+      answer (notify, &req, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
       return;
     }
-  cleanup_free char *name = seccomp_syscall_resolve_num_arch (req.data.arch, req.data.nr);
+  /* x32 calls come as AUDIT_ARCH_X86_64 with __X32_SYSCALL_BIT in the
+   * number; libseccomp names them under its own x32 token. */
+  uint32_t arch = req.data.arch;
+  if (arch == AUDIT_ARCH_X86_64 && (req.data.nr & X32_SYSCALL_BIT))
+    arch = SCMP_ARCH_X32;
+  cleanup_free char *name = seccomp_syscall_resolve_num_arch (arch, req.data.nr);
   if (name == NULL)
     name = xasprintf ("syscall_%d", req.data.nr);
   mrt_seccomp_counts_add (&m->counts, name);
   clock_gettime (CLOCK_MONOTONIC, &m->last_violation);
   if (v.kind == MRT_VERDICT_ERRNO)
-    answer (m->notify, &req, 0, -v.errno_, 0);
+    answer (notify, &req, 0, -v.errno_, 0);
   else
-    signal_task (m->notify, &req, v.kind);
+    signal_task (notify, &req, v.kind);
 }
 
 /* ---- the monitor: main loop ------------------------------------------------ */
@@ -329,78 +336,81 @@ ms_until_quiet (const struct monitor *m)
   return left < 0 ? 0 : (int)left;
 }
 
-/* Wait for `start` to hand the listener over; false if the container
- * ended (or we were told to) first. */
-static bool
-receive_listener (struct monitor *m, int sock)
+/* One listener handed over on the socket (the init's by `start`; a
+ * process started later in the container may bring its own). */
+static void
+accept_listener (struct monitor *m)
 {
-  struct pollfd p[3] = {
-    { .fd = sock, .events = POLLIN },
-    { .fd = m->pidfd, .events = POLLIN },
-    { .fd = m->sigfd, .events = POLLIN },
-  };
-  for (;;)
-    {
-      if (poll (p, 3, -1) < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          return false;
-        }
-      if (p[1].revents || p[2].revents)
-        return false;
-      cleanup_close int conn = accept4 (sock, NULL, NULL, SOCK_CLOEXEC);
-      if (conn < 0)
-        continue;
-      char control[CMSG_SPACE (sizeof (int))] = { 0 };
-      char byte;
-      struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-      struct msghdr msg
-          = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof (control) };
-      if (recvmsg (conn, &msg, MSG_CMSG_CLOEXEC) <= 0)
-        continue;
-      struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
-      if (cmsg && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS)
-        {
-          memcpy (&m->notify, CMSG_DATA (cmsg), sizeof (int));
-          return true;
-        }
-    }
+  cleanup_close int conn = accept4 (m->sock, NULL, NULL, SOCK_CLOEXEC);
+  char control[CMSG_SPACE (sizeof (int))] = { 0 };
+  char byte;
+  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof (control) };
+  int fd;
+
+  if (conn < 0 || recvmsg (conn, &msg, MSG_CMSG_CLOEXEC) <= 0)
+    return;
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
+  if (cmsg == NULL || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
+    return;
+  memcpy (&fd, CMSG_DATA (cmsg), sizeof (int));
+  m->notify = xrealloc (m->notify, (m->n_notify + 1) * sizeof (*m->notify));
+  m->notify[m->n_notify++] = fd;
 }
 
+/* Until the init has exited and no task uses any of the filters (a
+ * container without its own pid namespace may keep some), or `delete`
+ * ends us. */
 static void
 serve (struct monitor *m)
 {
   for (;;)
     {
-      struct pollfd p[3] = {
-        { .fd = m->notify, .events = POLLIN },
-        { .fd = m->pidfd, .events = POLLIN },
-        { .fd = m->sigfd, .events = POLLIN },
-      };
-      int r = poll (p, 3, ms_until_quiet (m));
-      if (r < 0 && errno != EINTR)
-        return;
+      size_t n = m->n_notify;
+      struct pollfd *p = xmalloc0 ((3 + n) * sizeof (*p));
+      p[0] = (struct pollfd){ .fd = m->sigfd, .events = POLLIN };
+      p[1] = (struct pollfd){ .fd = m->pidfd, .events = POLLIN };
+      p[2] = (struct pollfd){ .fd = m->sock, .events = POLLIN };
+      for (size_t i = 0; i < n; i++)
+        p[3 + i] = (struct pollfd){ .fd = m->notify[i], .events = POLLIN };
+      int r = poll (p, 3 + n, ms_until_quiet (m));
       if (r < 0)
-        continue;
-      if (p[2].revents)
         {
+          free (p);
+          if (errno == EINTR)
+            continue;
+          return;
+        }
+      if (p[0].revents)
+        {
+          free (p);
           m->ending = true;
           return;
         }
-      if (p[0].revents & POLLIN)
-        handle_one (m);
-      else if (p[0].revents)
-        return; /* POLLHUP: no task uses the filter any more */
+      /* Backwards: a listener that hung up is replaced by the last one. */
+      for (size_t i = n; i-- > 0;)
+        {
+          if (p[3 + i].revents & POLLIN)
+            handle_one (m, m->notify[i]);
+          else if (p[3 + i].revents)
+            {
+              /* POLLHUP: no task uses this filter any more. */
+              close (m->notify[i]);
+              m->notify[i] = m->notify[--m->n_notify];
+            }
+        }
+      if (p[2].revents & POLLIN)
+        accept_listener (m);
       if (p[1].revents)
         {
-          /* The init exited: the container is stopped, report now.  Keep
-           * answering whatever is left until the filter has no task (a
-           * container without its own pid namespace may have some). */
+          /* The init exited: the container is stopped, report now. */
           report (m, true);
           close (m->pidfd);
           m->pidfd = -1;
         }
+      free (p);
+      if (m->pidfd < 0 && m->n_notify == 0)
+        return;
       if (r == 0 && ms_until_quiet (m) == 0)
         {
           report (m, true);
@@ -454,7 +464,7 @@ redirect_stdio (bool keep_stderr)
 static void __attribute__ ((noreturn))
 monitor_main (const struct mrt_seccomp_monitor_config *cfg, int sock, int pidfd, int ready)
 {
-  struct monitor m = { .cfg = cfg, .notify = -1, .pidfd = pidfd, .sigfd = -1 };
+  struct monitor m = { .cfg = cfg, .sock = sock, .pidfd = pidfd, .sigfd = -1 };
   sigset_t ends, none;
 
   prctl (PR_SET_NAME, "minirt-seccomp", 0, 0, 0);
@@ -483,10 +493,7 @@ monitor_main (const struct mrt_seccomp_monitor_config *cfg, int sock, int pidfd,
     _exit (1);
   close (ready);
 
-  bool got = receive_listener (&m, sock);
-  close (sock);
-  if (got)
-    serve (&m);
+  serve (&m);
   report (&m, !m.ending);
   _exit (0);
 }

@@ -13,7 +13,10 @@
  * The listener reaches it the way listenerPath agents get theirs: `start`
  * takes it from the init (seccomp_notify.c), answers the runtime's own
  * syscalls until execve, then sends it on the state dir's
- * MRT_SECCOMP_MONITOR_SOCK, which the monitor bound before `create` returned. */
+ * MRT_SECCOMP_MONITOR_SOCK, which the monitor bound before `create` returned.
+ * The socket stays open for the container's life: a process started later
+ * in the container (exec) can hand its own listener over the same way, and
+ * its violations join the same report. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,7 +46,8 @@ struct mrt_seccomp_monitor_config
 /* Start the monitor; *pid and *start_time identify it (for state.json). */
 int mrt_seccomp_monitor_spawn (const struct mrt_seccomp_monitor_config *cfg, pid_t *pid, uint64_t *start_time,
                                mrt_error_t *err);
-/* `start`: give the listener (after execve) to the monitor of this state dir. */
+/* `start` (or exec): give a listener, once the process it filters has
+ * execve()d, to the monitor of this state dir. */
 int mrt_seccomp_monitor_hand_over (int dirfd, int notify_fd, mrt_error_t *err);
 /* `delete` and a failed `create`: SIGTERM (it writes its last report to the
  * log), SIGKILL if it is still there after a moment; waits until it is gone.
