@@ -488,6 +488,7 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   rec.created = true;
   if (mrt_state_write (d, &rec, err) < 0)
     goto fail;
+  mrt_state_write_done (d);
   if (opts->pid_file && write_pid_file (opts->pid_file, u.pid, err) < 0)
     goto fail;
   *pid_out = u.pid;

@@ -412,7 +412,7 @@ mrt_container_delete (struct mrt_context *ctx, const char *id, bool force, mrt_e
 static bool
 create_in_progress (const struct mrt_state_dir *d)
 {
-  cleanup_close int fd = openat (d->dirfd, "lock", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  cleanup_close int fd = openat (d->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return false;
   return flock (fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;

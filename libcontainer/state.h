@@ -3,14 +3,14 @@
 #define MINIRT_STATE_H
 
 /* The state directory: <root>/<id>/ holds
- *   lock         flock()ed by every command that changes the container
  *   state.json   written atomically (temp file + rename)
  *   config.json  a copy of the bundle's config (delete runs poststop hooks
  *                from it even when the bundle is gone)
  *   exec.sock    the start socket; present exactly while the init waits
  *                for `start` (see PROTOCOL.md)
- * mkdir(<root>/<id>) is the one atomic step that decides which of two
- * concurrent `create` of one ID wins. */
+ * The directory itself is the lock: flock()ed by every command that
+ * changes the container.  mkdir(<root>/<id>) is the one atomic step that
+ * decides which of two concurrent `create` of one ID wins. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,7 +30,7 @@ struct mrt_state_dir
   char *id;
   char *path; /* <root>/<id> */
   int dirfd;  /* O_PATH|O_DIRECTORY of <root>/<id> */
-  int lockfd; /* <root>/<id>/lock, flock()ed when locked */
+  int lockfd; /* <root>/<id> opened O_RDONLY, flock()ed when locked */
 };
 
 /* mkdir <root>/<id> and take its lock.  EEXIST: "container with id exists". */
@@ -66,7 +66,10 @@ struct mrt_state_record
 };
 
 void mrt_state_record_clear (struct mrt_state_record *r);
+/* Atomic for readers; the caller holds the lock.  After the last write of
+ * a command, mrt_state_write_done removes the spare copy writes reuse. */
 int mrt_state_write (const struct mrt_state_dir *d, const struct mrt_state_record *r, mrt_error_t *err);
+void mrt_state_write_done (const struct mrt_state_dir *d);
 int mrt_state_read (const struct mrt_state_dir *d, struct mrt_state_record *r, mrt_error_t *err);
 /* JSON text of a record and back (exposed for unit tests). */
 char *mrt_state_record_to_json (const struct mrt_state_record *r);

@@ -565,8 +565,8 @@ HOOK
 
 @test "a state dir without state.json: creating while its lock is held, stopped after; delete --force removes it" {
   mkdir "$STATE_ROOT/$CTR_ID"
-  touch "$STATE_ROOT/$CTR_ID/lock"
-  flock "$STATE_ROOT/$CTR_ID/lock" sleep 2 &
+  # The state directory is the lock.
+  flock "$STATE_ROOT/$CTR_ID" sleep 2 &
   local fpid=$!
   sleep 0.3
   [ "$(status_of "$CTR_ID")" = creating ]

@@ -138,9 +138,10 @@ Test (state, create_open_remove)
   cr_expect_not_null (strstr (err->msg, "already exists"), "%s", err->msg);
   mrt_error_free (&err);
 
-  /* the lock is held: a non-blocking flock from another description fails */
-  char *lock = xasprintf ("%s/c1/lock", root);
-  int fd = open (lock, O_RDWR | O_CLOEXEC);
+  /* the lock (the directory itself) is held: a non-blocking flock from
+   * another description fails */
+  char *lock = xasprintf ("%s/c1", root);
+  int fd = open (lock, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   cr_assert_geq (fd, 0);
   cr_expect_lt (flock (fd, LOCK_EX | LOCK_NB), 0);
   cr_expect_eq (errno, EWOULDBLOCK);
@@ -149,7 +150,16 @@ Test (state, create_open_remove)
   mrt_proc_stat (getpid (), &r.creator_start, NULL);
   cr_assert_eq (mrt_state_write (&d, &r, &err), 0);
   /* atomically written: no temp file left */
-  char *tmp = xasprintf ("%s/c1/state.json.tmp.%d", root, getpid ());
+  char *tmp = xasprintf ("%s/c1/state.json.tmp", root);
+  cr_expect_neq (access (tmp, F_OK), 0);
+  /* a rewrite keeps the old copy as the spare until write_done */
+  r.created = true;
+  cr_assert_eq (mrt_state_write (&d, &r, &err), 0);
+  struct mrt_state_record back;
+  cr_assert_eq (mrt_state_read (&d, &back, &err), 0);
+  cr_expect (back.created);
+  mrt_state_record_clear (&back);
+  mrt_state_write_done (&d);
   cr_expect_neq (access (tmp, F_OK), 0);
 
   cr_assert_eq (mrt_state_dir_remove (&d, &err), 0);
