@@ -519,6 +519,11 @@ mrt_seccomp_monitor_spawn (const struct mrt_seccomp_monitor_config *cfg, pid_t *
   pidfd = mrt_pidfd_open (cfg->init_pid, 0);
   if (pidfd < 0)
     return mrt_error_sys (err, "seccomp report: pidfd_open %d", (int)cfg->init_pid);
+  /* The monitor works from / (it must not pin the caller's cwd): a
+   * relative --root has to be resolved now. */
+  cleanup_free char *root = realpath (cfg->state_root, NULL);
+  if (root == NULL)
+    return mrt_error_sys (err, "seccomp report: resolve the state root `%s`", cfg->state_root);
   if (pipe2 (ready, O_CLOEXEC) < 0)
     return mrt_error_sys (err, "seccomp report: pipe");
 
@@ -536,7 +541,11 @@ mrt_seccomp_monitor_spawn (const struct mrt_seccomp_monitor_config *cfg, pid_t *
       setsid ();
       pid_t m = fork ();
       if (m == 0)
-        monitor_main (cfg, sock, pidfd, ready[1]);
+        {
+          struct mrt_seccomp_monitor_config abs = *cfg;
+          abs.state_root = root;
+          monitor_main (&abs, sock, pidfd, ready[1]);
+        }
       _exit (m < 0 ? 1 : 0);
     }
   close (ready[1]);
