@@ -161,20 +161,17 @@ update_state (struct monitor *m, const char *line)
 
   if (mrt_state_dir_open (m->cfg->state_root, m->cfg->id, false, &d, &err) < 0)
     goto out_err;
-  d.lockfd = openat (d.dirfd, "lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-  if (d.lockfd < 0)
-    goto out_close;
-  while (flock (d.lockfd, LOCK_EX | LOCK_NB) < 0)
+  for (;;)
     {
-      if (errno != EWOULDBLOCK && errno != EINTR)
-        goto out_close;
+      int locked = mrt_state_dir_try_lock (&d, &err);
+      if (locked < 0)
+        goto out_close; /* deleted meanwhile */
+      if (locked)
+        break;
       sleep_or_end (m, LOCK_RETRY_MS);
       if (m->ending)
         goto out_close;
     }
-  struct stat st;
-  if (fstat (d.lockfd, &st) < 0 || st.st_nlink == 0)
-    goto out_close; /* deleted meanwhile */
   if (mrt_state_read (&d, &r, &err) < 0)
     goto out_close;
   size_t i;
@@ -192,6 +189,7 @@ update_state (struct monitor *m, const char *line)
   r.annotations[i].value = xstrdup (line);
   if (mrt_state_write (&d, &r, &err) < 0)
     mrt_log_warning (&m->log, "seccomp report of `%s`: %s", m->cfg->id, err->msg);
+  mrt_state_write_done (&d);
   mrt_state_record_clear (&r);
 out_close:
   mrt_state_dir_close (&d);

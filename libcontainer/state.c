@@ -103,6 +103,25 @@ open_lock (struct mrt_state_dir *d)
 }
 
 int
+mrt_state_dir_try_lock (struct mrt_state_dir *d, mrt_error_t *err)
+{
+  if (d->lockfd < 0 && open_lock (d) < 0)
+    return mrt_error_sys (err, "open lock of `%s`", d->id);
+  if (flock (d->lockfd, LOCK_EX | LOCK_NB) < 0)
+    {
+      if (errno == EWOULDBLOCK || errno == EINTR)
+        return 0;
+      return mrt_error_sys (err, "lock container `%s`", d->id);
+    }
+  struct stat st;
+  if (fstat (d->lockfd, &st) < 0)
+    return mrt_error_sys (err, "stat lock of `%s`", d->id);
+  if (st.st_nlink == 0)
+    return not_exist (err, d->id);
+  return 1;
+}
+
+int
 mrt_state_dir_create (const char *root, const char *id, struct mrt_state_dir *out, mrt_error_t *err)
 {
   state_dir_init (out);

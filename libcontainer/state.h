@@ -38,6 +38,9 @@ int mrt_state_dir_create (const char *root, const char *id, struct mrt_state_dir
 /* Open an existing container's dir; with `lock` wait for its lock (and fail
  * if the container was deleted while waiting). */
 int mrt_state_dir_open (const char *root, const char *id, bool lock, struct mrt_state_dir *out, mrt_error_t *err);
+/* The lock of a dir opened without it, not waiting: 1 when taken, 0 when
+ * another command holds it (for a process that must stay responsive). */
+int mrt_state_dir_try_lock (struct mrt_state_dir *d, mrt_error_t *err);
 /* Remove every file of the dir, then the dir (the lock is held until then). */
 int mrt_state_dir_remove (struct mrt_state_dir *d, mrt_error_t *err);
 void mrt_state_dir_close (struct mrt_state_dir *d);

@@ -92,6 +92,8 @@ Test (state, record_json_roundtrip)
     .rootfs = (char *)"/b/rootfs",
     .created_at = (char *)"2024-01-02T03:04:05.000000001Z",
     .cgroup = (char *)"v1:/x/y",
+    .seccomp_monitor_pid = 4321,
+    .seccomp_monitor_start = 99,
     .annotations = ann,
     .n_annotations = 2,
   };
@@ -110,6 +112,8 @@ Test (state, record_json_roundtrip)
   cr_expect_str_eq (back.rootfs, "/b/rootfs");
   cr_expect_str_eq (back.created_at, r.created_at);
   cr_expect_str_eq (back.cgroup, "v1:/x/y");
+  cr_expect_eq (back.seccomp_monitor_pid, 4321);
+  cr_expect_eq (back.seccomp_monitor_start, 99);
   cr_assert_eq (back.n_annotations, 2);
   cr_expect_str_eq (back.annotations[0].value, "v \"1\"");
   cr_expect_str_eq (back.annotations[1].key, "k/2");
@@ -120,6 +124,21 @@ Test (state, record_json_roundtrip)
   mrt_error_free (&err);
   cr_expect_lt (mrt_state_record_from_json ("{\"pid\": 3}", &back, &err), 0);
   mrt_error_free (&err);
+}
+
+/* The seccomp report monitor must never wait for a lock `delete` holds
+ * while ending it. */
+Test (state, try_lock_does_not_wait)
+{
+  struct mrt_state_dir d, d2;
+  mrt_error_t err = NULL;
+  cr_assert_eq (mrt_state_dir_create (root, "tl", &d, &err), 0);
+  cr_assert_eq (mrt_state_dir_open (root, "tl", false, &d2, &err), 0);
+  cr_expect_eq (mrt_state_dir_try_lock (&d2, &err), 0);
+  mrt_state_dir_close (&d);
+  cr_expect_eq (mrt_state_dir_try_lock (&d2, &err), 1, "%s", err ? err->msg : "");
+  cr_assert_eq (mrt_state_dir_remove (&d2, &err), 0);
+  mrt_state_dir_close (&d2);
 }
 
 Test (state, create_open_remove)
