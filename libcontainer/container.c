@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 
 #include "cgroups.h"
+#include "foreground.h"
 #include "hooks.h"
 #include "lifecycle.h"
 #include "process.h"
@@ -314,16 +315,18 @@ undo_all (struct undo *u, struct mrt_state_dir *d)
 }
 
 /* The parent's half of create.  On success the container is `created`, its
- * state dir `d` is still locked and *pid is its init. */
+ * state dir `d` is still locked and *pid is its init.  A foreground run with
+ * process.terminal and no --console-socket gets the pty master in
+ * *tty_master (runc: the runtime proxies it, foreground.h). */
 static int
 create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, bool foreground, struct mrt_state_dir *d,
-               pid_t *pid_out, mrt_error_t *err)
+               pid_t *pid_out, int *tty_master, mrt_error_t *err)
 {
   struct plan p = { 0 };
   struct undo u = { 0 };
   struct mrt_state_record rec = { 0 };
   struct mrt_cgroup_join join;
-  int sync[2] = { -1, -1 }, exec_listen = -1, console = -1;
+  int sync[2] = { -1, -1 }, exec_listen = -1, console = -1, own_console = -1;
   char type = 0;
   char *msg = NULL, *config_copy = NULL, *go_json = NULL;
   int ret = -1;
@@ -389,6 +392,17 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
           mrt_error_prefix (err, "--console-socket");
           goto fail;
         }
+    }
+  else if (p.spec->process->terminal && tty_master)
+    {
+      int pair[2];
+      if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+        {
+          mrt_error_sys (err, "socketpair for the terminal");
+          goto fail;
+        }
+      own_console = pair[0];
+      console = pair[1];
     }
 
   struct mrt_launch l = {
@@ -485,6 +499,8 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
       mrt_error_make (err, 0, "the container's init exited during set-up");
       goto fail;
     }
+  if (own_console >= 0 && mrt_terminal_recv_master (own_console, tty_master, err) < 0)
+    goto fail;
   rec.created = true;
   if (mrt_state_write (d, &rec, err) < 0)
     goto fail;
@@ -497,8 +513,15 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   goto out;
 
 fail:
+  if (tty_master && *tty_master >= 0)
+    {
+      close (*tty_master);
+      *tty_master = -1;
+    }
   undo_all (&u, d);
 out:
+  if (own_console >= 0)
+    close (own_console);
   free (msg);
   free (config_copy);
   free (go_json);
@@ -520,36 +543,10 @@ mrt_container_create (struct mrt_context *ctx, const struct mrt_create_options *
 {
   struct mrt_state_dir d;
   pid_t pid;
-  if (create_locked (ctx, opts, false, &d, &pid, err) < 0)
+  if (create_locked (ctx, opts, false, &d, &pid, NULL, err) < 0)
     return -1;
   mrt_state_dir_close (&d);
   return 0;
-}
-
-/* Foreground run: forward every signal to the init until it exits. */
-static int
-wait_forwarding (pid_t pid, int sfd, int *exit_status, mrt_error_t *err)
-{
-  for (;;)
-    {
-      int status;
-      pid_t r = waitpid (pid, &status, WNOHANG);
-      if (r < 0 && errno != EINTR)
-        return mrt_error_sys (err, "wait for the container");
-      if (r == pid)
-        {
-          *exit_status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-          return 0;
-        }
-      struct signalfd_siginfo si;
-      ssize_t n = read (sfd, &si, sizeof (si));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n != sizeof (si))
-        return mrt_error_sys (err, "read signals");
-      if (si.ssi_signo != SIGCHLD)
-        kill (pid, (int)si.ssi_signo);
-    }
 }
 
 int
@@ -558,10 +555,10 @@ mrt_container_run (struct mrt_context *ctx, const struct mrt_create_options *opt
   struct mrt_state_dir d;
   pid_t pid;
   sigset_t all, old;
-  int sfd = -1, ret = -1;
+  int sfd = -1, ret = -1, master = -1;
 
   *exit_status = 0;
-  if (create_locked (ctx, opts, !opts->detach, &d, &pid, err) < 0)
+  if (create_locked (ctx, opts, !opts->detach, &d, &pid, opts->detach ? NULL : &master, err) < 0)
     return -1;
   if (!opts->detach)
     {
@@ -580,7 +577,9 @@ mrt_container_run (struct mrt_context *ctx, const struct mrt_create_options *opt
   if (opts->detach)
     return 0;
 
-  ret = wait_forwarding (pid, sfd, exit_status, err);
+  ret = mrt_foreground_wait (pid, sfd, master, exit_status, err);
+  if (master >= 0)
+    close (master);
   close (sfd);
   sigprocmask (SIG_SETMASK, &old, NULL);
   if (!opts->keep)
@@ -610,5 +609,7 @@ fail:
       close (sfd);
       sigprocmask (SIG_SETMASK, &old, NULL);
     }
+  if (master >= 0)
+    close (master);
   return -1;
 }

@@ -190,8 +190,8 @@ load_seccomp (struct mrt_launch *l, int conn, mrt_error_t *err)
   return 0;
 }
 
-static int
-mark_fds_cloexec (unsigned preserve_fds, mrt_error_t *err)
+int
+mrt_fds_mark_cloexec (unsigned preserve_fds, mrt_error_t *err)
 {
   for (unsigned fd = 3; fd < 3 + preserve_fds; fd++)
     {
@@ -287,10 +287,10 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
   /* 2. */
   if (!l->no_new_keyring && join_session_keyring (l->id, &err) < 0)
     child_fail (l, -1, &err);
-  /* A foreground `run` with process.terminal and no console socket keeps
-   * the caller's session so the container can use the caller's tty. */
-  bool own_tty = proc->terminal && l->console_sock < 0;
-  if (!own_tty && setsid () < 0 && errno != EPERM)
+  /* With process.terminal there always is a console socket: the client's,
+   * or for a foreground `run` one whose other end minirt keeps to proxy the
+   * pty (foreground.h). */
+  if (setsid () < 0 && errno != EPERM)
     {
       mrt_error_sys (&err, "setsid");
       child_fail (l, -1, &err);
@@ -356,7 +356,7 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
   /* Before any seccomp filter: a profile may block (or notify on, with
    * nobody to answer yet) close_range and fcntl.  Only the seccomp
    * listener is opened after this, and the kernel makes it close-on-exec. */
-  if (mark_fds_cloexec (l->preserve_fds, &err) < 0)
+  if (mrt_fds_mark_cloexec (l->preserve_fds, &err) < 0)
     child_fail (l, conn, &err);
   if (!proc->no_new_privileges && load_seccomp (l, conn, &err) < 0)
     child_fail (l, conn, &err);

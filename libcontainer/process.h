@@ -60,4 +60,8 @@ pid_t mrt_process_spawn (struct mrt_launch *l, mrt_error_t *err);
  * `exec: "foo": executable file not found in $PATH` when missing. */
 int mrt_find_executable (const char *file, char *const *env, char **out, mrt_error_t *err);
 
+/* Right before execve: every fd but 0-2 and 3..3+preserve_fds-1 (made
+ * inheritable) is marked close-on-exec. */
+int mrt_fds_mark_cloexec (unsigned preserve_fds, mrt_error_t *err);
+
 #endif

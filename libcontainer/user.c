@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sys/syscall.h>
 
 #include "rootfs.h"
@@ -29,12 +30,40 @@ setgroups_denied (void)
   return deny;
 }
 
+/* runc's fixStdioPermissions: stdio not already owned by the user (and
+ * not /dev/null) is given to the user, keeping its group, so that e.g. the
+ * pty slave is the user's own terminal.  Refusals (an unmapped owner in a
+ * user namespace, a read-only /dev) leave the fd alone, as in runc. */
+static int
+stdio_to_user (uid_t uid, mrt_error_t *err)
+{
+  struct stat null, st;
+  if (stat ("/dev/null", &null) < 0)
+    return mrt_error_sys (err, "stat /dev/null");
+  for (int fd = 0; fd <= 2; fd++)
+    {
+      if (fstat (fd, &st) < 0)
+        {
+          if (errno == EBADF)
+            continue;
+          return mrt_error_sys (err, "fstat fd %d", fd);
+        }
+      if (st.st_uid == uid || (S_ISCHR (st.st_mode) && st.st_rdev == null.st_rdev))
+        continue;
+      if (fchown (fd, uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM && errno != EROFS)
+        return mrt_error_sys (err, "chown fd %d to uid %u", fd, (unsigned)uid);
+    }
+  return 0;
+}
+
 int
 mrt_user_switch (const struct mrt_process *process, mrt_error_t *err)
 {
   if (process == NULL)
     return 0;
   const struct mrt_user *u = &process->user;
+  if (stdio_to_user (u->uid, err) < 0)
+    return -1;
   if (!setgroups_denied ())
     {
       gid_t *gids = xmalloc0 ((u->n_additional_gids + 1) * sizeof (gid_t));

@@ -62,8 +62,9 @@ int mrt_cmd_pause (struct mrt_cli *, const struct mrt_command *, struct mrt_optv
 int mrt_cmd_resume (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_update (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_events (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
+int mrt_cmd_exec (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_help (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
-/* exec, checkpoint, restore: flags are
+/* checkpoint, restore: flags are
  * parsed, the library does not implement them yet. */
 int mrt_cmd_not_implemented (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **,
                              mrt_error_t *);

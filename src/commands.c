@@ -116,7 +116,7 @@ const struct mrt_command mrt_commands[] = {
   { "events", ID, "display container events and resource usage statistics", &events_opts, 1, 1, false,
     mrt_cmd_events },
   { "exec", ID " <command> [args...]  |  -p process.json " ID, "execute a new process inside the container", &exec_opts,
-    1, -1, true, mrt_cmd_not_implemented },
+    1, -1, true, mrt_cmd_exec },
   { "features", "", "show the enabled features (JSON)", &no_opts, 0, 0, false, mrt_cmd_features },
   { "kill", ID " [signal]", "send a signal (default: SIGTERM) to the container's init process", &kill_opts, 1, 2, false,
     mrt_cmd_kill },

@@ -116,6 +116,49 @@ struct mrt_cgroup_stats
 int mrt_container_stats (struct mrt_context *ctx, const char *id, struct mrt_cgroup_stats *stats,
                          enum mrt_status *status, mrt_error_t *err);
 
+/* `exec`: a new process in a running (or created) container.  Either
+ * process_file (a runtime-spec process JSON, used as it is) or the flag form,
+ * which starts from the container's own process (config.json) as runc does. */
+struct mrt_exec_options
+{
+  const char *id;
+  const char *process_file; /* --process */
+  char *const *args;        /* the command (flag form) */
+  size_t n_args;
+  bool tty;                 /* --tty */
+  const char *cwd;          /* --cwd */
+  const char *const *env;   /* --env, appended to the container's env */
+  size_t n_env;
+  const char *user;         /* --user UID[:GID] */
+  const char *const *additional_gids; /* --additional-gids */
+  size_t n_additional_gids;
+  const char *const *caps;  /* --cap: added to every capability set */
+  size_t n_caps;
+  bool no_new_privs;        /* --no-new-privs */
+  const char *apparmor;     /* accepted, ignored like the config's */
+  const char *process_label;
+  bool detach;              /* --detach */
+  const char *pid_file;     /* --pid-file: the process's host PID */
+  const char *console_socket;
+  unsigned preserve_fds;
+  const char *const *cgroups; /* --cgroup [CONTROLLER[,CONTROLLER]:]PATH */
+  size_t n_cgroups;
+  bool ignore_paused;
+};
+
+/* Without opts->detach waits and stores the process's exit status
+ * (128+signal when killed) in *exit_status. */
+int mrt_container_exec (struct mrt_context *ctx, const struct mrt_exec_options *opts, int *exit_status,
+                        mrt_error_t *err);
+/* The process `exec` runs, from the container's process (`base`, may be
+ * NULL with --process) and the options, exactly as runc builds it: flag
+ * form: base with args, --cwd, --env appended, --user, --additional-gids
+ * appended, --cap added to every set, terminal = --tty, --no-new-privs;
+ * --process: the file as it is.  In both, rlimits and capabilities the
+ * process does not name come from the container.  Pure (no side effect). */
+int mrt_exec_process_build (const struct mrt_process *base, const struct mrt_exec_options *opts,
+                            struct mrt_process **out, mrt_error_t *err);
+
 /* Signal names and numbers as `kill` accepts them: "KILL", "SIGKILL", "9". */
 int mrt_parse_signal (const char *s, int *signal, mrt_error_t *err);
 
