@@ -499,8 +499,13 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
       mrt_error_make (err, 0, "the container's init exited during set-up");
       goto fail;
     }
-  if (own_console >= 0 && mrt_terminal_recv_master (own_console, tty_master, err) < 0)
-    goto fail;
+  if (own_console >= 0)
+    {
+      if (mrt_terminal_recv_master (own_console, tty_master, err) < 0)
+        goto fail;
+      /* Before `start`: the container never sees another size. */
+      mrt_foreground_resize (*tty_master);
+    }
   rec.created = true;
   if (mrt_state_write (d, &rec, err) < 0)
     goto fail;

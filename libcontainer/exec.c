@@ -188,6 +188,14 @@ out:
     return -1;
   if (check_stdio_options (p->proc, o, err) < 0)
     return -1;
+  unsigned short rows, cols;
+  if (p->proc->terminal && o->console_socket == NULL && mrt_foreground_host_winsize (&rows, &cols))
+    {
+      /* The pty starts with the caller's size (the process sets it itself,
+       * before it runs); SIGWINCH follows later changes. */
+      p->proc->console_height = (mrt_opt_u64){ true, rows };
+      p->proc->console_width = (mrt_opt_u64){ true, cols };
+    }
   p->env = xmalloc0 ((p->proc->n_env + 1) * sizeof (char *));
   for (size_t i = 0; i < p->proc->n_env; i++)
     p->env[i] = xstrdup (p->proc->env[i]);

@@ -85,6 +85,31 @@ resize_from (const struct host_tty *t, int master)
     ioctl (master, TIOCSWINSZ, &ws);
 }
 
+bool
+mrt_foreground_host_winsize (unsigned short *rows, unsigned short *cols)
+{
+  static const int fds[] = { 2, 1, 0 };
+  struct winsize ws;
+  for (size_t i = 0; i < ARRAY_SIZE (fds); i++)
+    if (isatty (fds[i]))
+      {
+        if (ioctl (fds[i], TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0 || ws.ws_col == 0)
+          return false;
+        *rows = ws.ws_row;
+        *cols = ws.ws_col;
+        return true;
+      }
+  return false;
+}
+
+void
+mrt_foreground_resize (int master)
+{
+  struct winsize ws = { 0 };
+  if (mrt_foreground_host_winsize (&ws.ws_row, &ws.ws_col))
+    ioctl (master, TIOCSWINSZ, &ws);
+}
+
 /* Copy what `from` has now; false at EOF or on an error (EIO: the pty's
  * last slave closed). */
 static bool

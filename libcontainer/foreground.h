@@ -18,6 +18,13 @@
 /* Receive a pty master sent with SCM_RIGHTS (mrt_terminal_send_master). */
 int mrt_terminal_recv_master (int sock, int *master, mrt_error_t *err);
 
+/* The caller's terminal size (the first of stderr, stdout, stdin that is a
+ * terminal); false when there is none.  Given to the pty before the process
+ * runs, so that it never sees a 0x0 terminal. */
+bool mrt_foreground_host_winsize (unsigned short *rows, unsigned short *cols);
+/* Apply it to a pty master (nothing without a caller's terminal). */
+void mrt_foreground_resize (int master);
+
 /* Wait for `pid`, forwarding every signal read from `sfd` (a signalfd of
  * every signal, all of them blocked) but SIGCHLD; with `master` >= 0 also
  * proxy the pty (SIGWINCH resizes it instead of being forwarded).
