@@ -149,6 +149,19 @@ monitor_pid() {
   grep -qF "Used forbidden syscalls: chroot (1x), swapoff (1x), unshare (1x)" "$LOG"
 }
 
+@test "seccomp report: TRAP with a SIGSYS handler behaves as without the report (handler runs, the call returns)" {
+  update_config '.linux.seccomp.syscalls[0].names -= ["chdir"] | .linux.seccomp.syscalls += [{"names": ["chdir"], "action": "SCMP_ACT_TRAP"}]'
+  set_args sh -c 'trap "echo caught" SYS; cd /tmp; echo "cd=$?"; pwd'
+  run -0 minirt run "$CTR_ID"
+  local plain=$output
+  [[ "$plain" == *caught* ]]
+  report_mode log
+  run -0 minirt --log "$LOG" run "$CTR_ID"
+  # The same, apart from the report on stderr.
+  [ "$(grep -v '^minirt: warning: ' <<<"$output")" = "$plain" ] || fail "with report: $output; without: $plain"
+  grep -qF "Used forbidden syscalls: chdir (1x)" "$LOG"
+}
+
 @test "seccomp report: CRI-O's annotation is honoured; invalid values are errors naming the annotation" {
   update_config '.annotations["io.kubernetes.cri-o.seccompNotifierAction"] = "stop"'
   set_args sh -c 'chroot /tmp true; sleep 600'
