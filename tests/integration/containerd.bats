@@ -102,6 +102,17 @@ wait_for_child() {
   fail "task $id never started a child"
 }
 
+# Wait (bounded) until task ID's init runs CMDLINE (args joined by spaces).
+wait_for_cmdline() {
+  local id=$1 want=$2 pid i
+  for i in $(seq 300); do
+    pid=$(task_field "$id" 2)
+    [ "$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" = "$want" ] && return 0
+    sleep 0.1
+  done
+  fail "task $id never ran $want"
+}
+
 # The freezer state of a process's cgroup: FROZEN or THAWED (v1), or the
 # same words for v2's cgroup.events "frozen 1|0".
 freezer_state() {
@@ -379,6 +390,32 @@ scenario_exec() {
   echo "task: $(task_field "$id" 3)"
 }
 
+# exec with --user, --cwd and a tty (script(1) gives ctr its terminal).
+scenario_exec_options() {
+  local rt=$1 id cmd
+  id=$(cid "$rt")
+  ctr_run "$rt" "$id" -d -- sleep 1000 || return 1
+  ctr_ task exec --fifo-dir "$CTRD_DIR/fifo" --exec-id ex-user --user 65534 --cwd /tmp "$id" \
+    sh -c 'id; pwd; grep -E "^(CapEff|NoNewPrivs)" /proc/self/status' 2>&1
+  echo "exit $?"
+  cmd="timeout 120 ctr --address $CTRD_DIR/containerd.sock --namespace $NS task exec -t --fifo-dir $CTRD_DIR/fifo --exec-id ex-tty $id sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdin and stdout are ttys; exit 4'"
+  script -qec "$cmd" /dev/null < /dev/null 2>&1 | tty_clean
+  echo "exit ${PIPESTATUS[0]}"
+}
+
+# An exec the runtime refuses: its error text reaches the ctr user.
+scenario_failing_exec() {
+  local rt=$1 id wrap
+  id=$(cid "$rt")
+  wrap=$(make_wrapper "$rt")
+  rm -f "$CTRD_DIR/failed-log.$rt"
+  ctr_ run --runc-binary "$wrap" --runc-root "$CTRD_DIR/runc-root" --fifo-dir "$CTRD_DIR/fifo" \
+    --cgroup "minirt-test/$id" -d "$IMAGE" "$id" sleep 1000 || return 1
+  ctr_ task exec --fifo-dir "$CTRD_DIR/fifo" --exec-id ex-bad "$id" /nonexistent-minirt-test 2>&1
+  echo "exit $?"
+  echo "task: $(task_field "$id" 3)"
+}
+
 scenario_ps() {
   local rt=$1 id pid p
   id=$(cid "$rt")
@@ -423,12 +460,19 @@ scenario_kill() {
   cat "$CTRD_DIR/kill-$rt.out"
 }
 
+# ctr's side of a tty session, minus what depends on timing only: the
+# terminal's echo of a NUL, and ctr's own complaint when it resizes a
+# process that has already exited (with runc as with minirt).
+tty_clean() {
+  tr -d '\r' | sed -e 's/\^@//g' | grep -v 'resize pty.*cannot resize a stopped container'
+}
+
 # tty: ctr run -t needs a terminal, given by script(1).
 scenario_tty() {
   local rt=$1 id cmd
   id=$(cid "$rt")
   cmd="CONTAINERD_SNAPSHOTTER=native timeout 120 ctr --address $CTRD_DIR/containerd.sock --namespace $NS run -t --runc-binary $(runtime_bin "$rt") --runc-root $CTRD_DIR/runc-root --fifo-dir $CTRD_DIR/fifo --cgroup minirt-test/$id --rm $IMAGE $id sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdin and stdout are ttys; exit 5'"
-  script -qec "$cmd" /dev/null < /dev/null 2>&1 | tr -d '\r' | sed 's/\^@//g'
+  script -qec "$cmd" /dev/null < /dev/null 2>&1 | tty_clean
   echo "exit ${PIPESTATUS[0]}"
 }
 
@@ -452,6 +496,8 @@ scenario_metrics() {
   local rt=$1 id
   id=$(cid "$rt")
   ctr_run "$rt" "$id" -d -- sleep 1000 || return 1
+  # runc's start returns before its (multi-threaded) init has exec'd.
+  wait_for_cmdline "$id" "sleep 1000 " || return 1
   # The metric names, and the figures that do not vary between runs.
   ctr_ task metrics "$id" | awk '/^METRIC/ { p = 1; next } p && NF { print $1, ($1 ~ /pids.current|limit/ ? $2 : "") }'
   echo "exit ${PIPESTATUS[0]}"
@@ -555,6 +601,39 @@ task: RUNNING" ]
   same_as_runc
 }
 
+@test "containerd: ctr task exec --user --cwd, and exec -t through the console socket" {
+  require_minirt_command exec
+  command -v script >/dev/null || skip "script not installed (bsdutils)"
+  both exec_options
+  echo "$output"
+  [[ "$output" == "uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)
+/tmp
+CapEff:	0000000000000000
+NoNewPrivs:	1
+exit 0
+/dev/pts/"*"
+stdin and stdout are ttys
+exit 4" ]]
+  same_as_runc
+}
+
+@test "containerd: a failing exec shows minirt's error to the ctr user" {
+  local rt out msg
+  require_minirt_command exec
+  both failing_exec
+  echo "$output"
+  for rt in minirt runc; do
+    out=$output
+    [ "$rt" = runc ] && out=$runc_output
+    [ -f "$CTRD_DIR/failed-log.$rt" ] || fail "$rt did not fail"
+    msg=$(jq -r 'select(.level == "error") | .msg' "$CTRD_DIR/failed-log.$rt" | tail -n 1)
+    echo "$rt's log.json: $msg"
+    [[ "$msg" == *nonexistent-minirt-test* ]] || fail "$rt's error does not name the command"
+    [[ "$out" == *"OCI runtime exec failed: $msg"* ]] || fail "$rt's error did not reach ctr"
+    [[ "$out" == *"task: RUNNING" ]] || fail "the task did not survive the failed exec"
+  done
+}
+
 @test "containerd: ctr task ps lists the task's processes" {
   require_minirt_command ps
   both ps
@@ -623,6 +702,7 @@ task: RUNNING" ]
 @test "containerd: the shim calls minirt with the same arguments as runc" {
   local rt id wrap
   require_minirt_command exec ps pause resume
+  rm -f "$CTRD_DIR/argv.runc" "$CTRD_DIR/argv.minirt"
   for rt in runc minirt; do
     id=$(cid "$rt")
     wrap=$(make_wrapper "$rt")
