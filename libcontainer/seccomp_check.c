@@ -494,7 +494,9 @@ check_runnable (const struct mrt_profile *p, struct findings *f)
   enum mrt_seccomp_action e1 = action_for (p, "exit_group", &w1), e2 = action_for (p, "exit", &w2);
   if (e1 == MRT_SCMP_ACT_ERRNO && e2 == MRT_SCMP_ACT_ERRNO)
     add (f, false, mrt_profile_line_of (p, w1),
-         "%s: exit_group and exit are refused: processes cannot exit (glibc's _exit retries forever)", w1);
+         "%s: exit_group and exit are refused: no process can end normally (glibc's _exit then executes an invalid "
+         "instruction: SIGSEGV, exit status 139)",
+         w1);
 }
 
 /* What minirt would say when creating a container with this profile. */
