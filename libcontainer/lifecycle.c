@@ -235,6 +235,26 @@ restore_cgroup (struct mrt_context *ctx, const struct mrt_state_dir *d, const st
   return cg;
 }
 
+/* Whether the cgroup recorded in the state is frozen (`paused`); a cgroup
+ * that cannot be read is not. */
+static bool
+saved_cgroup_frozen (const char *id, const char *saved, struct mrt_cgroup **out)
+{
+  struct mrt_cgroup_config cfg = { .id = id };
+  struct mrt_cgroup *cg = NULL;
+  mrt_error_t ignored = NULL;
+  bool frozen = false;
+  if (saved == NULL || mrt_cgroup_restore (&cfg, saved, &cg, &ignored) < 0 || mrt_cgroup_is_disabled (cg)
+      || mrt_cgroup_is_frozen (cg, &frozen, &ignored) < 0)
+    frozen = false;
+  mrt_error_free (&ignored);
+  if (out && frozen)
+    *out = cg;
+  else
+    mrt_cgroup_free (cg);
+  return frozen;
+}
+
 int
 mrt_container_kill (struct mrt_context *ctx, const char *id, int signal, bool all, mrt_error_t *err)
 {
@@ -277,17 +297,13 @@ mrt_container_kill (struct mrt_context *ctx, const char *id, int signal, bool al
     }
   /* A frozen task cannot die: SIGKILL of a paused container thaws it
    * (runc does the same); other signals stay pending until resume. */
-  if (pidfd >= 0 && signal == SIGKILL && !all && r.cgroup)
+  struct mrt_cgroup *frozen_cg = NULL;
+  if (pidfd >= 0 && signal == SIGKILL && !all && saved_cgroup_frozen (id, r.cgroup, &frozen_cg))
     {
-      struct mrt_cgroup_config cfg = { .id = id };
-      struct mrt_cgroup *cg = NULL;
       mrt_error_t ignored = NULL;
-      bool frozen = false;
-      if (mrt_cgroup_restore (&cfg, r.cgroup, &cg, &ignored) == 0 && !mrt_cgroup_is_disabled (cg)
-          && mrt_cgroup_is_frozen (cg, &frozen, &ignored) == 0 && frozen)
-        mrt_cgroup_freeze (cg, false, &ignored);
-      mrt_cgroup_free (cg);
+      mrt_cgroup_freeze (frozen_cg, false, &ignored);
       mrt_error_free (&ignored);
+      mrt_cgroup_free (frozen_cg);
     }
   if (pidfd < 0 && !all)
     {
@@ -334,6 +350,8 @@ mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force,
   enum mrt_status st = mrt_state_status (d, &r);
   if (st == MRT_STATUS_RUNNING && !force)
     {
+      if (saved_cgroup_frozen (d->id, r.cgroup, NULL))
+        st = MRT_STATUS_PAUSED;
       mrt_error_make (err, EBUSY, "cannot delete container `%s` that is not stopped: %s", d->id, mrt_status_name (st));
       goto out;
     }
@@ -436,18 +454,9 @@ state_of (const char *root, const char *id, struct mrt_container_state **out, mr
   if (r.created_at == NULL && create_in_progress (&d))
     (*out)->status = MRT_STATUS_CREATING;
   /* A created or running container whose cgroup is frozen is paused. */
-  if (((*out)->status == MRT_STATUS_RUNNING || (*out)->status == MRT_STATUS_CREATED) && r.cgroup)
-    {
-      struct mrt_cgroup_config cfg = { .id = id };
-      struct mrt_cgroup *cg = NULL;
-      mrt_error_t ignored = NULL;
-      bool frozen = false;
-      if (mrt_cgroup_restore (&cfg, r.cgroup, &cg, &ignored) == 0 && mrt_cgroup_is_frozen (cg, &frozen, &ignored) == 0
-          && frozen)
-        (*out)->status = MRT_STATUS_PAUSED;
-      mrt_cgroup_free (cg);
-      mrt_error_free (&ignored);
-    }
+  if (((*out)->status == MRT_STATUS_RUNNING || (*out)->status == MRT_STATUS_CREATED)
+      && saved_cgroup_frozen (id, r.cgroup, NULL))
+    (*out)->status = MRT_STATUS_PAUSED;
   mrt_state_record_clear (&r);
   mrt_state_dir_close (&d);
   return 0;

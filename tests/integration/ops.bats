@@ -199,6 +199,7 @@ frozen_file() {
   start_family
   run -0 minirt pause "$CTR_ID"
   run -1 minirt delete "$CTR_ID"
+  [[ "$output" == *"not stopped: paused"* ]]
   run -0 minirt delete --force "$CTR_ID"
   assert_no_leftovers "$CTR_ID" "$PID"
   ! kill -0 "$CHILD" 2>/dev/null
@@ -521,4 +522,21 @@ frozen_file() {
   run -0 minirt delete --force "$CTR_ID"
   wait "$EVENTS_PID"
   EVENTS_PID=""
+}
+
+@test "--cgroup-manager disabled: ps lists the init; pause, update and events say there is no cgroup" {
+  set_args sleep 1000
+  run_bg "$MINIRT" --root "$STATE_ROOT" --cgroup-manager disabled run -d "$CTR_ID"
+  [ "$status" -eq 0 ]
+  PID=$(minirt state "$CTR_ID" | jq -r .pid)
+  run -0 minirt ps --format json "$CTR_ID"
+  [ "$output" = "[$PID]" ]
+  local cmd
+  for cmd in pause "update --pids-limit 5" "events --stats"; do
+    # shellcheck disable=SC2086
+    run -1 minirt $cmd "$CTR_ID"
+    [[ "$output" == *"has no cgroup"* ]] || fail "$cmd: $output"
+    [ "${#lines[@]}" -eq 1 ]
+  done
+  [ "$(minirt state "$CTR_ID" | jq -r .status)" = running ]
 }
