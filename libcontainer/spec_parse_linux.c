@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The `linux` object except resources and seccomp (own files). */
 #include <sched.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "spec_parse.h"
@@ -123,9 +124,15 @@ parse_device (struct sj_ctx *c, yajl_val v, void *out)
   bool need_numbers = d->type != 'p';
   if (sj_i64 (c, v, "major", need_numbers, 0, UINT32_MAX, &d->major) < 0
       || sj_i64 (c, v, "minor", need_numbers, 0, UINT32_MAX, &d->minor) < 0
-      || sj_opt_u64 (c, v, "fileMode", 07777, &d->file_mode) < 0 || sj_opt_u64 (c, v, "uid", UINT32_MAX, &d->uid) < 0
-      || sj_opt_u64 (c, v, "gid", UINT32_MAX, &d->gid) < 0)
+      || sj_opt_u64 (c, v, "fileMode", S_IFMT | 07777, &d->file_mode) < 0
+      || sj_opt_u64 (c, v, "uid", UINT32_MAX, &d->uid) < 0 || sj_opt_u64 (c, v, "gid", UINT32_MAX, &d->gid) < 0)
     return -1;
+  /* podman (--device, --privileged) copies st_mode, file type bits included,
+     as runc accepts: they may only repeat what "type" says. */
+  mode_t fmt = d->file_mode.set ? (mode_t)d->file_mode.value & S_IFMT : 0;
+  mode_t want = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+  if (fmt != 0 && fmt != want)
+    return sj_error_at (c, "fileMode", "file type bits 0%o do not match type \"%c\"", (unsigned)fmt, d->type);
   return 0;
 }
 

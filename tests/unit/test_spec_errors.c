@@ -170,7 +170,9 @@ static const struct bad_case cases[] = {
   { LINUX ("\"devices\":[{\"path\":\"dev/null\",\"type\":\"c\",\"major\":1,\"minor\":3}]"),
     L "devices[0].path: expected an absolute path, got \"dev/null\"" },
   { LINUX ("\"devices\":[{\"path\":\"/dev/null\",\"type\":\"c\",\"major\":1,\"minor\":3,\"fileMode\":65536}]"),
-    L "devices[0].fileMode: expected an integer in 0..4095, got 65536" },
+    L "devices[0].fileMode: expected an integer in 0..65535, got 65536" },
+  { LINUX ("\"devices\":[{\"path\":\"/dev/sda\",\"type\":\"b\",\"major\":8,\"minor\":0,\"fileMode\":8612}]"),
+    L "devices[0].fileMode: file type bits 020000 do not match type \"b\"" },
   { LINUX ("\"cgroupsPath\":true"), L "cgroupsPath: expected a string, got a boolean" },
   { LINUX ("\"sysctl\":{\"net.ipv4.ip_forward\":1}"), L "sysctl.net.ipv4.ip_forward: expected a string, got a number" },
   { LINUX ("\"rootfsPropagation\":\"rsomething\""), L "rootfsPropagation: unknown propagation \"rsomething\"" },
@@ -292,4 +294,21 @@ ParameterizedTest (struct case_index *ci, spec_errors, table)
   cr_expect_str_eq (err->msg, bc->msg, "case %zu: %s", ci->i, bc->json);
   cr_expect_null (strchr (err->msg, '\n'), "one line");
   mrt_error_free (&err);
+}
+
+/* podman's --device and --privileged copy the host's st_mode, type bits included. */
+Test (spec_errors, device_file_mode_with_type_bits)
+{
+  static const char json[] = LINUX ("\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229,"
+                                    "\"fileMode\":8630},{\"path\":\"/dev/loop0\",\"type\":\"b\",\"major\":7,"
+                                    "\"minor\":0,\"fileMode\":25008},{\"path\":\"/dev/f\",\"type\":\"p\","
+                                    "\"fileMode\":4516}]");
+  struct mrt_spec *spec = NULL;
+  mrt_error_t err = NULL;
+  int r = mrt_spec_parse (json, strlen (json), "config.json", &spec, &err);
+  cr_assert_eq (r, 0, "%s", err ? err->msg : "");
+  cr_assert_eq (spec->linux_->devices[0].file_mode.value, 020666);
+  cr_assert_eq (spec->linux_->devices[1].file_mode.value, 060660);
+  cr_assert_eq (spec->linux_->devices[2].file_mode.value, 010644);
+  mrt_spec_free (spec);
 }
