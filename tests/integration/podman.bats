@@ -308,7 +308,7 @@ ro" ] || fail "$output"
   for rt in runc minirt; do
     run prun "$rt" --rm --user 1000:1000 "$IMAGE" sh -c 'id; touch /root/x 2>&1; grep CapEff /proc/self/status'
     output+="
-$(prun "$rt" --rm --user nobody "$IMAGE" id 2>&1)"
+$(prun "$rt" --rm --user nobody "$IMAGE" id 2>&1 || echo "[status $?]")"
     record "$rt"
   done
   assert_same
@@ -323,7 +323,7 @@ $(prun "$rt" --rm --user nobody "$IMAGE" id 2>&1)"
   for rt in runc minirt; do
     run prun "$rt" --rm --cap-drop CAP_CHOWN "$IMAGE" sh -c 'grep -E "Cap(Eff|Bnd)" /proc/self/status; chown 1 /tmp 2>&1; echo "chown $?"'
     output+="
-$(prun "$rt" --rm --cap-drop ALL "$IMAGE" grep -E 'Cap(Eff|Prm|Bnd)' /proc/self/status 2>&1)"
+$(prun "$rt" --rm --cap-drop ALL "$IMAGE" grep -E 'Cap(Eff|Prm|Bnd)' /proc/self/status 2>&1 || echo "[status $?]")"
     record "$rt"
   done
   assert_same
@@ -333,6 +333,21 @@ $(prun "$rt" --rm --cap-drop ALL "$IMAGE" grep -E 'Cap(Eff|Prm|Bnd)' /proc/self/
   [ "${lines[2]}" = "chown: /tmp: Operation not permitted" ] && [ "${lines[3]}" = "chown 1" ] || fail "$output"
   [ "${lines[4]}" = "CapPrm:	0000000000000000" ] && [ "${lines[5]}" = "CapEff:	0000000000000000" ] &&
     [ "${lines[6]}" = "CapBnd:	0000000000000000" ] || fail "$output"
+}
+
+@test "podman: --device and --privileged (podman's fileMode carries the file type bits)" {
+  local rt
+  for rt in runc minirt; do
+    run prun "$rt" --rm --device /dev/zero:/dev/minirt-zero "$IMAGE" sh -c \
+      'stat -c "%A %t %T" /dev/minirt-zero; head -c 3 /dev/minirt-zero | od -An -tx1 2>&1'
+    output+="
+$(prun "$rt" --rm --privileged "$IMAGE" sh -c 'grep CapEff /proc/self/status; ls /dev | wc -l; grep " ro," /proc/self/mountinfo | wc -l' 2>&1 || echo "[status $?]")"
+    record "$rt"
+  done
+  assert_same
+  [ "${lines[0]}" = "crw-rw-rw- 1 5" ] && [ "${lines[1]}" = " 00 00 00" ] || fail "$output"
+  [ "${lines[2]}" = "CapEff:	$(grep CapBnd /proc/self/status | cut -f2)" ] || fail "privileged caps: $output"
+  [ "${lines[3]}" -gt 20 ] && [ "${lines[4]}" -eq 0 ] || fail "privileged /dev or read-only mounts: $output"
 }
 
 @test "podman: pause and unpause" {
