@@ -284,24 +284,23 @@ signal_task (int notify, const struct seccomp_notif *req, enum mrt_seccomp_verdi
   syscall (SYS_tgkill, t.tgid, tid, can_deliver && default_action ? SIGSYS : SIGKILL);
 }
 
-static void
-handle_one (struct monitor *m, int notify)
+int
+mrt_seccomp_monitor_answer (int notify, const struct mrt_seccomp_filter *original, struct mrt_seccomp_counts *counts)
 {
   struct seccomp_notif req;
   struct mrt_seccomp_verdict v;
 
   memset (&req, 0, sizeof (req));
   if (ioctl (notify, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
-    return; /* EINTR, or ENOENT: the task is gone */
-  uint32_t ret
-      = mrt_seccomp_filter_eval (m->cfg->original, req.data.arch, req.data.nr, (const uint64_t *)req.data.args);
+    return 0; /* EINTR, or ENOENT: the task is gone */
+  uint32_t ret = mrt_seccomp_filter_eval (original, req.data.arch, req.data.nr, (const uint64_t *)req.data.args);
   mrt_seccomp_verdict_of (ret, &v);
   if (v.kind == MRT_VERDICT_CONTINUE)
     {
       /* Not denied by the profile as written (cannot happen with filters
        * of the same structure; kept safe anyway). */
       answer (notify, &req, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
-      return;
+      return 0;
     }
   /* x32 calls come as AUDIT_ARCH_X86_64 with __X32_SYSCALL_BIT in the
    * number; libseccomp names them under its own x32 token. */
@@ -311,12 +310,19 @@ handle_one (struct monitor *m, int notify)
   cleanup_free char *name = seccomp_syscall_resolve_num_arch (arch, req.data.nr);
   if (name == NULL)
     name = xasprintf ("syscall_%d", req.data.nr);
-  mrt_seccomp_counts_add (&m->counts, name);
-  clock_gettime (CLOCK_MONOTONIC, &m->last_violation);
+  mrt_seccomp_counts_add (counts, name);
   if (v.kind == MRT_VERDICT_ERRNO)
     answer (notify, &req, 0, -v.errno_, 0);
   else
     signal_task (notify, &req, v.kind);
+  return 1;
+}
+
+static void
+handle_one (struct monitor *m, int notify)
+{
+  if (mrt_seccomp_monitor_answer (notify, m->cfg->original, &m->counts) > 0)
+    clock_gettime (CLOCK_MONOTONIC, &m->last_violation);
 }
 
 /* ---- the monitor: main loop ------------------------------------------------ */

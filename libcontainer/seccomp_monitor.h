@@ -49,6 +49,12 @@ int mrt_seccomp_monitor_spawn (const struct mrt_seccomp_monitor_config *cfg, pid
 /* `start` (or exec): give a listener, once the process it filters has
  * execve()d, to the monitor of this state dir. */
 int mrt_seccomp_monitor_hand_over (int dirfd, int notify_fd, mrt_error_t *err);
+/* Receive one notification and answer it with the effect `original` (the
+ * profile as written) gives, counting it if it is a violation.  1 when a
+ * violation was counted, 0 otherwise (nothing pending, task gone, not
+ * denied).  What the monitor does for each notification; exposed for tests. */
+int mrt_seccomp_monitor_answer (int notify_fd, const struct mrt_seccomp_filter *original,
+                                struct mrt_seccomp_counts *counts);
 /* `delete` and a failed `create`: SIGTERM (it writes its last report to the
  * log), SIGKILL if it is still there after a moment; waits until it is gone.
  * Does nothing when pid/start_time no longer name the monitor. */

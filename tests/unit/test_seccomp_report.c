@@ -6,12 +6,20 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 
 #include "minirt/error.h"
 #include "seccomp.h"
+#include "seccomp_monitor.h"
 #include "seccomp_report.h"
 #include "utils.h"
 
@@ -204,5 +212,100 @@ Test (seccomp_report, transformation_notifies_every_denial)
   cr_assert_eq (eval (notify, SYS_clone3, 0), SECCOMP_RET_ERRNO | ENOSYS);
   mrt_seccomp_filter_free (orig);
   mrt_seccomp_filter_free (notify);
+  mrt_spec_free (spec);
+}
+
+static void
+send_fd (int sock, int fd)
+{
+  char control[CMSG_SPACE (sizeof (int))] = { 0 };
+  char byte = 0;
+  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof (control) };
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
+  if (sendmsg (sock, &msg, 0) != 1)
+    _exit (100);
+}
+
+static int
+recv_fd (int sock)
+{
+  char control[CMSG_SPACE (sizeof (int))] = { 0 };
+  char byte;
+  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof (control) };
+  int fd = -1;
+  cr_assert_eq (recvmsg (sock, &msg, MSG_CMSG_CLOEXEC), 1);
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
+  cr_assert_not_null (cmsg);
+  memcpy (&fd, CMSG_DATA (cmsg), sizeof (int));
+  return fd;
+}
+
+static void
+answer_next (int notify, const struct mrt_seccomp_filter *orig, struct mrt_seccomp_counts *c)
+{
+  struct pollfd p = { .fd = notify, .events = POLLIN };
+  cr_assert_eq (poll (&p, 1, 10000), 1, "no notification");
+  cr_assert_eq (mrt_seccomp_monitor_answer (notify, orig, c), 1);
+}
+
+/* What the monitor does with each notification, on a real process: the
+ * rule's errno comes back, a kill action still kills with SIGSYS, each
+ * violation is counted by name. */
+Test (seccomp_report, monitor_answers_with_the_profile_effect)
+{
+  const char *json = HEAD "\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+                          "{\"names\":[\"chroot\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13},"
+                          "{\"names\":[\"swapoff\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"}]}}}";
+  struct mrt_spec *spec = spec_of (json);
+  struct mrt_seccomp_filter *orig = NULL, *notify_filter = NULL;
+  cleanup_error mrt_error_t err = NULL;
+  cr_assert_eq (mrt_seccomp_compile (spec->linux_->seccomp, NULL, &orig, &err), 0);
+  cr_assert_eq (mrt_seccomp_compile_ex (spec->linux_->seccomp, NULL, MRT_SECCOMP_NOTIFY_DENIED, &notify_filter, &err),
+                0);
+  int sv[2];
+  cr_assert_eq (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  pid_t pid = fork ();
+  cr_assert_geq (pid, 0);
+  if (pid == 0)
+    {
+      int nfd = -1;
+      struct rlimit no_core = { 0, 0 };
+      close (sv[0]);
+      setrlimit (RLIMIT_CORE, &no_core); /* SIGSYS dumps core */
+      prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+      if (mrt_seccomp_load (notify_filter, &nfd, &err) < 0 || nfd < 0)
+        _exit (101);
+      send_fd (sv[1], nfd);
+      close (nfd);
+      int e = syscall (SYS_chroot, "/nonexistent") < 0 ? errno : 0;
+      if (write (sv[1], &e, sizeof (e)) != sizeof (e))
+        _exit (102);
+      syscall (SYS_swapoff, "/nonexistent");
+      _exit (0); /* not killed: wrong */
+    }
+  close (sv[1]);
+  int notify = recv_fd (sv[0]);
+  struct mrt_seccomp_counts c = { 0 };
+  answer_next (notify, orig, &c);
+  int e = 0;
+  cr_assert_eq (read (sv[0], &e, sizeof (e)), (ssize_t)sizeof (e));
+  cr_expect_eq (e, EACCES, "chroot: errno %d", e);
+  answer_next (notify, orig, &c);
+  int status;
+  cr_assert_eq (waitpid (pid, &status, 0), pid);
+  cr_expect (WIFSIGNALED (status) && WTERMSIG (status) == SIGSYS, "status %#x", status);
+  cleanup_free char *line = mrt_seccomp_counts_format (&c);
+  cr_expect_str_eq (line, "Used forbidden syscalls: chroot (1x), swapoff (1x)");
+  mrt_seccomp_counts_clear (&c);
+  close (notify);
+  close (sv[0]);
+  mrt_seccomp_filter_free (orig);
+  mrt_seccomp_filter_free (notify_filter);
   mrt_spec_free (spec);
 }
