@@ -166,6 +166,34 @@ monitor_pid() {
   grep -qF "Used forbidden syscalls: chdir (1x)" "$LOG"
 }
 
+@test "seccomp report: what runc refuses (NOTIFY as default and on write) works here, write violations included" {
+  # runc, given the filter minirt loads in this mode, refuses it.
+  update_config ".linux.cgroupsPath = \"minirt-test/$CTR_ID-runc\""
+  update_config --arg s "$BUNDLE/nobody.sock" '.linux.seccomp.defaultAction = "SCMP_ACT_NOTIFY" | .linux.seccomp.listenerPath = $s'
+  set_args true
+  run runc_ run "$CTR_ID-runc"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"SCMP_ACT_NOTIFY cannot be used as default action"* ]]
+  update_config '.linux.seccomp.defaultAction = "SCMP_ACT_ERRNO" | del(.linux.seccomp.listenerPath) | .linux.seccomp.syscalls += [{"names": ["write"], "action": "SCMP_ACT_NOTIFY"}]'
+  run runc_ run "$CTR_ID-runc"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"SCMP_ACT_NOTIFY cannot be used for the write syscall"* ]]
+
+  # minirt: the default and write both notify the monitor; tee's write to
+  # its file (fd 3) is refused (only fds 0-2 may be written), reported, and
+  # the rest works.
+  update_config ".linux.cgroupsPath = \"minirt-test/$CTR_ID\""
+  update_config '.linux.seccomp.syscalls |= map(select(.action != "SCMP_ACT_NOTIFY")) | .linux.seccomp.syscalls[0].names -= ["write"]
+    | .linux.seccomp.syscalls += [{"names": ["write"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_LT"}]}]'
+  report_mode log
+  set_args sh -c 'echo five | tee /shared/five; echo "tee=$?"'
+  run -0 minirt --log "$LOG" run "$CTR_ID"
+  grep -qx "five" <<<"$output" # tee's stdout
+  grep -qx "tee=1" <<<"$output" || fail "$output"
+  [ -e "$BUNDLE/shared/five" ] && [ ! -s "$BUNDLE/shared/five" ]
+  grep -qE "Used forbidden syscalls: write \(1x\)$" "$LOG"
+}
+
 @test "seccomp report: CRI-O's annotation is honoured; invalid values are errors naming the annotation" {
   update_config '.annotations["io.kubernetes.cri-o.seccompNotifierAction"] = "stop"'
   set_args sh -c 'chroot /tmp true; sleep 600'
