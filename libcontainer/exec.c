@@ -22,6 +22,8 @@
 #include "foreground.h"
 #include "lifecycle.h"
 #include "process.h"
+#include "seccomp_monitor.h"
+#include "seccomp_report.h"
 #include "syscalls.h"
 #include "terminal.h"
 #include "utils.h"
@@ -42,6 +44,8 @@ struct exec_plan
   int init_root;
   int ns_flags;
   bool userns;
+  bool report; /* the listener goes to the violation-report monitor */
+  const char *state_root;
 };
 
 static void
@@ -154,6 +158,7 @@ plan_make (struct mrt_context *ctx, const struct mrt_exec_options *o, struct exe
 {
   struct mrt_state_dir d;
   int ret = -1;
+  p->state_root = ctx->state_root;
   if (mrt_state_dir_open (ctx->state_root, o->id, true, &d, err) < 0)
     return -1;
   if (mrt_state_read (&d, &p->rec, err) < 0)
@@ -200,9 +205,21 @@ out:
   for (size_t i = 0; i < p->proc->n_env; i++)
     p->env[i] = xstrdup (p->proc->env[i]);
   const struct mrt_linux *lx = p->spec->linux_;
-  /* runc: exec applies the container's filter to the new process. */
-  if (lx && lx->seccomp && mrt_seccomp_compile (lx->seccomp, ctx->log, &p->seccomp, err) < 0)
-    return mrt_error_prefix (err, "container `%s`", o->id);
+  /* runc: exec applies the container's filter to the new process.  With
+   * violation reports (seccomp_report.h) it is the rewritten filter, and the
+   * listener joins the container's monitor. */
+  if (lx && lx->seccomp)
+    {
+      enum mrt_seccomp_report_mode mode = MRT_SECCOMP_REPORT_OFF;
+      mrt_error_t ignored = NULL;
+      mrt_seccomp_report_mode (p->spec, &mode, &ignored);
+      mrt_error_free (&ignored);
+      p->report = mode != MRT_SECCOMP_REPORT_OFF && p->rec.seccomp_monitor_pid > 0;
+      if (mrt_seccomp_compile_cached (lx->seccomp, ctx->log, p->report ? MRT_SECCOMP_NOTIFY_DENIED : 0, ctx->cache_dir,
+                                      &p->seccomp, err)
+          < 0)
+        return mrt_error_prefix (err, "container `%s`", o->id);
+    }
   if (p->proc->apparmor_profile && *p->proc->apparmor_profile)
     mrt_log_debug (ctx->log, "exec: apparmor profile \"%s\" ignored (no AppArmor support)", p->proc->apparmor_profile);
 
@@ -226,6 +243,15 @@ seccomp_handover (const struct exec_plan *p, pid_t pid, int sync, int fdnum, mrt
     return -1;
   if (mrt_seccomp_supervise_until_exec (notify, sync, err) < 0)
     return -1;
+  if (p->report)
+    {
+      struct mrt_state_dir d;
+      if (mrt_state_dir_open (p->state_root, p->rec.id, false, &d, err) < 0)
+        return -1;
+      int r = mrt_seccomp_monitor_hand_over (d.dirfd, notify, err);
+      mrt_state_dir_close (&d);
+      return r;
+    }
   const struct mrt_seccomp *sc = p->spec->linux_->seccomp;
   if (sc->listener_path == NULL)
     return 0;

@@ -440,3 +440,40 @@ $r"
   minirt delete --force "$CTR_ID"
   assert_no_leftovers "$CTR_ID" "$INIT"
 }
+
+@test "exec: with listenerPath the process's own notify fd goes to the agent, with the state" {
+  local agent=${AGENT:-$REPO_ROOT/build/contrib/minirt-seccomp-agent}
+  [ -x "$agent" ] || skip "seccomp agent not built"
+  mkdir -p "$BUNDLE/agent"
+  "$agent" --socket "$BUNDLE/agent/agent.sock" --report-dir "$BUNDLE/agent" > "$BUNDLE/agent/stdout" 2> "$BUNDLE/agent/stderr" &
+  BG_PID=$!
+  wait_for_file "$BUNDLE/agent/agent.sock" 5 || fail "agent: $(cat "$BUNDLE/agent/stderr")"
+  update_config --slurpfile p "$REPO_ROOT/specs/seccomp/notify-chroot-swapoff.json" \
+    --arg s "$BUNDLE/agent/agent.sock" '.linux.seccomp = ($p[0] | .listenerPath = $s)'
+  start_ctr
+  # EPERM is the agent's answer: a notified syscall nobody answers fails
+  # with ENOSYS instead.
+  run minirt exec "$CTR_ID" chroot /tmp true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Operation not permitted"* ]] || fail "$output"
+  run minirt exec "$CTR_ID" grep -E '^Seccomp' /proc/self/status
+  [ "$output" = $'Seccomp:\t2\nSeccomp_filters:\t1' ] || fail "$output"
+  run minirt delete --force "$CTR_ID"
+  assert_no_leftovers "$CTR_ID"
+}
+
+@test "exec: with the seccomp report annotation the process's violations join the container's report" {
+  update_config --slurpfile p "$REPO_ROOT/specs/seccomp/report-allowlist.json" '.linux.seccomp = $p[0]
+    | .annotations["run.oci.minirt.seccomp-report"] = "log"'
+  start_ctr
+  run minirt exec "$CTR_ID" chroot /tmp true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Operation not permitted"* ]] || fail "$output"
+  local i report=
+  for i in $(seq 300); do
+    report=$(minirt state "$CTR_ID" | jq -r '.annotations["run.oci.minirt.seccomp-report.result"] // empty')
+    [ -n "$report" ] && break
+    sleep 0.1
+  done
+  [[ "$report" == *"chroot (1x)"* ]] || fail "report: $report"
+}
