@@ -76,6 +76,8 @@ char *mrt_cg_read (const char *dir, const char *file);
 /* Read "key value" lines (memory.stat, cpu.stat); 0 when found. */
 int mrt_cg_read_keyed (const char *dir, const char *file, const char *key, uint64_t *value);
 bool mrt_cg_exists (const char *dir, const char *file);
+/* Every "key value" line of memory.stat into st->memory_raw. */
+void mrt_cg_read_memory_raw (const char *dir, struct mrt_cgroup_stats *st);
 
 /* v1 */
 int mrt_cg_v1_apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool creating, mrt_error_t *err);

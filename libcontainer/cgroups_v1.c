@@ -664,6 +664,38 @@ read_u64 (const char *dir, const char *file)
   return strtoull (s, NULL, 10);
 }
 
+/* cpuacct.usage_percpu ("12 34 ...") and cpuacct.usage_all ("cpu user
+ * system" then one line per CPU), both in ns. */
+static void
+percpu_stats (const char *dir, struct mrt_cgroup_stats *st)
+{
+  cleanup_free char *per = mrt_cg_read (dir, "cpuacct.usage_percpu");
+  char *p = per, *end;
+  st->n_cpus = 0;
+  while (p && st->n_cpus < MRT_STATS_MAX_CPUS)
+    {
+      uint64_t v = strtoull (p, &end, 10);
+      if (end == p)
+        break;
+      st->percpu[st->n_cpus++] = v;
+      p = end;
+    }
+  cleanup_free char *all = mrt_cg_read (dir, "cpuacct.usage_all");
+  char *save = NULL;
+  size_t n = 0;
+  for (char *line = all ? strtok_r (all, "\n", &save) : NULL; line; line = strtok_r (NULL, "\n", &save))
+    {
+      unsigned long cpu;
+      unsigned long long user, sys;
+      if (sscanf (line, "%lu %llu %llu", &cpu, &user, &sys) != 3 || cpu >= st->n_cpus)
+        continue;
+      st->percpu_user[cpu] = user;
+      st->percpu_kernel[cpu] = sys;
+      n++;
+    }
+  st->has_percpu_split = n > 0;
+}
+
 int
 mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t *err)
 {
@@ -681,6 +713,7 @@ mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t
         st->cpu_user_ns = user * (1000000000ULL / hz);
       if (mrt_cg_read_keyed (h->path, "cpuacct.stat", "system", &sys) == 0)
         st->cpu_system_ns = sys * (1000000000ULL / hz);
+      percpu_stats (h->path, st);
     }
   if ((h = mrt_cg_find (cg, "cpu")))
     {
@@ -700,6 +733,19 @@ mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t
       if (mrt_cg_read_keyed (h->path, "memory.stat", "cache", &v) == 0)
         st->memory_cache = v;
       mrt_cg_read_keyed (h->path, "memory.oom_control", "oom_kill", &st->oom_kills);
+      st->swap_max_usage = read_u64 (h->path, "memory.memsw.max_usage_in_bytes");
+      st->swap_failcnt = read_u64 (h->path, "memory.memsw.failcnt");
+      st->has_kernel = mrt_cg_exists (h->path, "memory.kmem.usage_in_bytes");
+      st->kernel_usage = read_u64 (h->path, "memory.kmem.usage_in_bytes");
+      st->kernel_limit = read_u64 (h->path, "memory.kmem.limit_in_bytes");
+      st->kernel_max_usage = read_u64 (h->path, "memory.kmem.max_usage_in_bytes");
+      st->kernel_failcnt = read_u64 (h->path, "memory.kmem.failcnt");
+      st->has_kernel_tcp = mrt_cg_exists (h->path, "memory.kmem.tcp.usage_in_bytes");
+      st->kernel_tcp_usage = read_u64 (h->path, "memory.kmem.tcp.usage_in_bytes");
+      st->kernel_tcp_limit = read_u64 (h->path, "memory.kmem.tcp.limit_in_bytes");
+      st->kernel_tcp_max_usage = read_u64 (h->path, "memory.kmem.tcp.max_usage_in_bytes");
+      st->kernel_tcp_failcnt = read_u64 (h->path, "memory.kmem.tcp.failcnt");
+      mrt_cg_read_memory_raw (h->path, st);
     }
   if ((h = mrt_cg_find (cg, "pids")))
     {

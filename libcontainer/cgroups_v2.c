@@ -432,6 +432,7 @@ mrt_cg_v2_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t
   if (mrt_cg_read_keyed (dir, "memory.events", "max", &v) == 0)
     st->memory_failcnt = v;
   mrt_cg_read_keyed (dir, "memory.events", "oom_kill", &st->oom_kills);
+  mrt_cg_read_memory_raw (dir, st);
   st->memory_limit = read_u64_or (dir, "memory.max", UINT64_MAX);
   st->memory_max_usage = read_u64_or (dir, "memory.peak", 0);
   if (mrt_cg_read_keyed (dir, "memory.stat", "file", &v) == 0)

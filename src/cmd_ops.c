@@ -231,6 +231,30 @@ put_u64 (FILE *f, bool *first, const char *key, uint64_t v, bool omit_zero)
   *first = false;
 }
 
+static void
+put_array (const char *key, const uint64_t *v, size_t n)
+{
+  if (n == 0)
+    return;
+  printf (",\"%s\":[", key);
+  for (size_t i = 0; i < n; i++)
+    printf ("%s%" PRIu64, i ? "," : "", v[i]);
+  putchar (']');
+}
+
+/* runc's MemoryEntry: limit and failcnt always, usage and max omitempty. */
+static void
+put_memory_entry (const char *key, uint64_t limit, uint64_t usage, uint64_t max, uint64_t failcnt)
+{
+  bool first = true;
+  printf (",\"%s\":{", key);
+  put_u64 (stdout, &first, "limit", limit, false);
+  put_u64 (stdout, &first, "usage", usage, true);
+  put_u64 (stdout, &first, "max", max, true);
+  put_u64 (stdout, &first, "failcnt", failcnt, false);
+  putchar ('}');
+}
+
 /* runc's types.Event with types.Stats: the shape containerd and
  * `runc events --stats` users parse. */
 static void
@@ -239,27 +263,39 @@ print_stats (const char *id, const struct mrt_cgroup_stats *s)
   bool first;
   /* The ID passed mrt_validate_id: no character needs escaping. */
   printf ("{\"type\":\"stats\",\"id\":\"%s\",\"data\":{", id);
-  printf ("\"cpu\":{\"usage\":{\"total\":%" PRIu64 ",\"kernel\":%" PRIu64 ",\"user\":%" PRIu64 "},\"throttling\":{",
-          s->cpu_usage_ns, s->cpu_system_ns, s->cpu_user_ns);
+  printf ("\"cpu\":{\"usage\":{\"total\":%" PRIu64, s->cpu_usage_ns);
+  put_array ("percpu", s->percpu, s->n_cpus);
+  put_array ("percpu_kernel", s->percpu_kernel, s->has_percpu_split ? s->n_cpus : 0);
+  put_array ("percpu_user", s->percpu_user, s->has_percpu_split ? s->n_cpus : 0);
+  printf (",\"kernel\":%" PRIu64 ",\"user\":%" PRIu64 "},\"throttling\":{", s->cpu_system_ns, s->cpu_user_ns);
   first = true;
   put_u64 (stdout, &first, "periods", s->cpu_periods, true);
   put_u64 (stdout, &first, "throttled_periods", s->cpu_throttled_periods, true);
   put_u64 (stdout, &first, "throttled_time", s->cpu_throttled_ns, true);
   printf ("}},\"memory\":{");
-  first = true;
-  put_u64 (stdout, &first, "cache", s->memory_cache, true);
-  printf ("%s\"usage\":{", first ? "" : ",");
+  if (s->memory_cache)
+    printf ("\"cache\":%" PRIu64 ",", s->memory_cache);
+  /* "usage" first without a comma: put_memory_entry writes one. */
+  printf ("\"usage\":{");
   first = true;
   put_u64 (stdout, &first, "limit", s->memory_limit, false);
   put_u64 (stdout, &first, "usage", s->memory_usage, true);
   put_u64 (stdout, &first, "max", s->memory_max_usage, true);
   put_u64 (stdout, &first, "failcnt", s->memory_failcnt, false);
-  printf ("},\"swap\":{");
-  first = true;
-  put_u64 (stdout, &first, "limit", s->swap_limit, false);
-  put_u64 (stdout, &first, "usage", s->swap_usage, true);
-  put_u64 (stdout, &first, "failcnt", 0, false);
-  printf ("}},\"pids\":{");
+  putchar ('}');
+  put_memory_entry ("swap", s->swap_limit, s->swap_usage, s->swap_max_usage, s->swap_failcnt);
+  put_memory_entry ("kernel", s->kernel_limit, s->kernel_usage, s->kernel_max_usage, s->kernel_failcnt);
+  put_memory_entry ("kernelTCP", s->kernel_tcp_limit, s->kernel_tcp_usage, s->kernel_tcp_max_usage,
+                    s->kernel_tcp_failcnt);
+  if (s->n_memory_raw)
+    {
+      /* memory.stat keys are [a-z_0-9]: nothing to escape. */
+      printf (",\"raw\":{");
+      for (size_t i = 0; i < s->n_memory_raw; i++)
+        printf ("%s\"%s\":%" PRIu64, i ? "," : "", s->memory_raw[i].key, s->memory_raw[i].value);
+      putchar ('}');
+    }
+  printf ("},\"pids\":{");
   first = true;
   put_u64 (stdout, &first, "current", s->pids_current, false);
   put_u64 (stdout, &first, "limit", s->pids_limit, true);

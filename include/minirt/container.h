@@ -97,6 +97,9 @@ int mrt_container_resume (struct mrt_context *ctx, const char *id, mrt_error_t *
  * fields set in `res` change. */
 int mrt_container_update (struct mrt_context *ctx, const char *id, const struct mrt_resources *res, mrt_error_t *err);
 
+#define MRT_STATS_MAX_CPUS 256
+#define MRT_STATS_MAX_RAW 96
+
 /* What `events --stats` reports (runc's types.Stats subset).  A figure the
  * cgroup does not have is 0; an unlimited limit is the kernel's "max"
  * (v1: its huge number, v2: UINT64_MAX), pids_limit 0 = no limit. */
@@ -108,6 +111,23 @@ struct mrt_cgroup_stats
   uint64_t swap_usage, swap_limit; /* v1: memory+swap (memsw), v2: swap alone */
   uint64_t pids_current, pids_limit;
   uint64_t oom_kills; /* processes the OOM killer took (v1 memory.oom_control, v2 memory.events) */
+  /* v1 only, as runc reports them: per-CPU usage (cpuacct.usage_percpu,
+   * and usage_all's user/system split when present), the swap (memsw)
+   * peak and failcnt, kernel and kernel TCP memory (memory.kmem*). */
+  size_t n_cpus;
+  bool has_percpu_split;
+  uint64_t percpu[MRT_STATS_MAX_CPUS], percpu_user[MRT_STATS_MAX_CPUS], percpu_kernel[MRT_STATS_MAX_CPUS];
+  uint64_t swap_max_usage, swap_failcnt;
+  bool has_kernel, has_kernel_tcp;
+  uint64_t kernel_usage, kernel_limit, kernel_max_usage, kernel_failcnt;
+  uint64_t kernel_tcp_usage, kernel_tcp_limit, kernel_tcp_max_usage, kernel_tcp_failcnt;
+  /* memory.stat, every "key value" line (runc's "raw"). */
+  size_t n_memory_raw;
+  struct
+  {
+    char key[48];
+    uint64_t value;
+  } memory_raw[MRT_STATS_MAX_RAW];
 };
 
 /* The cgroup figures of a container and its status at the time of reading

@@ -361,6 +361,11 @@ Test (ops_fake, v2_update_from_flags_freeze_and_stats)
   cr_expect_eq (st.memory_failcnt, 3);
   cr_expect_eq (st.pids_current, 4);
   cr_expect_eq (st.pids_limit, 0); /* "max" */
+  cr_expect_eq (st.n_memory_raw, 2);
+  cr_expect_str_eq (st.memory_raw[0].key, "anon");
+  cr_expect_eq (st.memory_raw[0].value, 100);
+  cr_expect_str_eq (st.memory_raw[1].key, "file");
+  cr_expect_eq (st.n_cpus, 0); /* no per-CPU figures on v2, as runc */
 #undef FILE_OF
   cr_expect_eq (mrt_cgroup_destroy (cg, &err), 0);
   mrt_cgroup_free (cg);
@@ -419,6 +424,48 @@ Test (ops_fake, v1_device_update_writes_only_the_difference)
   cr_assert_eq (mrt_cgroup_update (cg, &res, &err), 0, "%s", err ? err->msg : "");
   expect_file (FILE_OF ("devices.deny"), "a\na\n");
 #undef FILE_OF
+  cr_expect_eq (mrt_cgroup_destroy (cg, &err), 0);
+  mrt_cgroup_free (cg);
+}
+
+Test (ops_fake, v1_stats_percpu_kernel_memory_and_raw)
+{
+  put ("mountinfo", "30 31 0:30 / /sys/fs/cgroup/cpuacct rw - cgroup cgroup rw,cpuacct\n"
+                    "31 31 0:31 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n");
+  put ("cgroup", "2:cpuacct:/\n1:memory:/\n");
+  put ("sys/cpuacct/tasks", "");
+  put ("sys/memory/tasks", "");
+  struct mrt_cgroup_config cfg = config ("c", "minirt-test/st");
+  struct mrt_cgroup *cg = must_create (&cfg);
+  put ("sys/cpuacct/minirt-test/st/cpuacct.usage", "30\n");
+  put ("sys/cpuacct/minirt-test/st/cpuacct.usage_percpu", "10 20 \n");
+  put ("sys/cpuacct/minirt-test/st/cpuacct.usage_all", "cpu user system\n0 1 9\n1 2 18\n");
+  put ("sys/memory/minirt-test/st/memory.usage_in_bytes", "4096\n");
+  put ("sys/memory/minirt-test/st/memory.memsw.max_usage_in_bytes", "8192\n");
+  put ("sys/memory/minirt-test/st/memory.memsw.failcnt", "2\n");
+  put ("sys/memory/minirt-test/st/memory.kmem.usage_in_bytes", "512\n");
+  put ("sys/memory/minirt-test/st/memory.kmem.limit_in_bytes", "9223372036854771712\n");
+  put ("sys/memory/minirt-test/st/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
+  put ("sys/memory/minirt-test/st/memory.stat", "rss 7\ncache 5\nactive_anon 1\n");
+  struct mrt_cgroup_stats st;
+  mrt_error_t err = NULL;
+  cr_assert_eq (mrt_cgroup_stats (cg, &st, &err), 0);
+  cr_expect_eq (st.cpu_usage_ns, 30);
+  cr_assert_eq (st.n_cpus, 2);
+  cr_expect (st.percpu[0] == 10 && st.percpu[1] == 20);
+  cr_expect (st.has_percpu_split);
+  cr_expect (st.percpu_user[0] == 1 && st.percpu_kernel[0] == 9 && st.percpu_user[1] == 2 && st.percpu_kernel[1] == 18);
+  cr_expect_eq (st.memory_usage, 4096);
+  cr_expect_eq (st.memory_cache, 5);
+  cr_expect (st.swap_max_usage == 8192 && st.swap_failcnt == 2);
+  cr_expect (st.has_kernel && st.kernel_usage == 512 && st.kernel_limit == 9223372036854771712ULL);
+  cr_expect (!st.has_kernel_tcp);
+  cr_expect_eq (st.oom_kills, 3);
+  cr_assert_eq (st.n_memory_raw, 3);
+  cr_expect_str_eq (st.memory_raw[0].key, "active_anon");
+  cr_expect_str_eq (st.memory_raw[1].key, "cache");
+  cr_expect_str_eq (st.memory_raw[2].key, "rss");
+  cr_expect_eq (st.memory_raw[2].value, 7);
   cr_expect_eq (mrt_cgroup_destroy (cg, &err), 0);
   mrt_cgroup_free (cg);
 }
