@@ -4,8 +4,10 @@
 
 /* The state directory: <root>/<id>/ holds
  *   state.json   written atomically (temp file + rename)
- *   config.json  a copy of the bundle's config (delete runs poststop hooks
- *                from it even when the bundle is gone)
+ *   config.json  a copy of the bundle's config, written once by create:
+ *                delete runs poststop hooks from it and exec builds its
+ *                process (env, cwd, user, caps, rlimits, seccomp) from it,
+ *                even when the bundle changed or is gone
  *   exec.sock    the start socket; present exactly while the init waits
  *                for `start` (see PROTOCOL.md)
  * The directory itself is the lock: flock()ed by every command that

@@ -477,3 +477,15 @@ $r"
   done
   [[ "$report" == *"chroot (1x)"* ]] || fail "report: $report"
 }
+
+@test "exec: the process comes from the config kept at create, not from the bundle now" {
+  update_config '.process.env += ["FROM=create"]'
+  start_ctr
+  update_config '.process.env += ["LATER=1"] | .process.cwd = "/nonexistent"'
+  run minirt exec "$CTR_ID" sh -c 'echo "$FROM ${LATER:-unset}"; pwd'
+  [ "$status" -eq 0 ] || fail "$output"
+  [ "${lines[0]}" = "create unset" ] && [ "${lines[1]}" = / ] || fail "$output"
+  rm "$BUNDLE/config.json"
+  run minirt exec "$CTR_ID" true
+  [ "$status" -eq 0 ] || fail "$output"
+}
