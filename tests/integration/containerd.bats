@@ -360,6 +360,40 @@ scenario_view() {
   echo "exit $?"
 }
 
+# Options ctr turns into config.json fields.
+scenario_options() {
+  local rt=$1
+  mkdir -p "$CTRD_DIR/bind-src"
+  echo "from the host" > "$CTRD_DIR/bind-src/file"
+  ctr_run "$rt" "$(cid "$rt")" --rm --read-only --env FOO=bar --cwd /tmp \
+    --cap-drop CAP_CHOWN --cap-add CAP_SYS_ADMIN \
+    --mount "type=bind,src=$CTRD_DIR/bind-src,dst=/mnt,options=rbind:ro" -- sh -c 'exec 2>&1
+    echo "FOO=$FOO"; pwd; grep "^CapEff" /proc/self/status
+    touch /x || echo "root is read-only"
+    cat /mnt/file; touch /mnt/y || echo "bind is read-only"'
+  echo "exit $?"
+}
+
+# Resource limits, seen from the host in the task's cgroup (ctr's
+# containers do not mount /sys/fs/cgroup).
+scenario_resources() {
+  local rt=$1 id pid path
+  id=$(cid "$rt")
+  ctr_run "$rt" "$id" -d --memory-limit 33554432 --cpus 0.5 --cpu-shares 512 -- sleep 1000 || return 1
+  pid=$(task_field "$id" 2)
+  path=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' "/proc/$pid/cgroup")
+  echo "memory.limit_in_bytes $(cat "/sys/fs/cgroup/memory$path/memory.limit_in_bytes")"
+  path=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $3 }' "/proc/$pid/cgroup")
+  for f in cpu.cfs_quota_us cpu.cfs_period_us cpu.shares; do
+    echo "$f $(cat "/sys/fs/cgroup/cpu$path/$f" 2>/dev/null || cat "/sys/fs/cgroup/cpu,cpuacct$path/$f")"
+  done
+  ctr_ task metrics "$id" | awk '$1 == "memory.limit_in_bytes" { print "metrics", $1, $2 }'
+  # Over the limit: the OOM killer ends the task.
+  id=$id-oom
+  ctr_run "$rt" "$id" --rm --memory-limit 16777216 -- dd if=/dev/zero of=/dev/null bs=64M count=1 > /dev/null 2>&1
+  echo "oom exit $?"
+}
+
 # ctr's --seccomp: containerd's default profile, applied by the runtime.
 scenario_seccomp() {
   local rt=$1
@@ -548,6 +582,35 @@ exit 7" ]
   echo "$output"
   [[ "$output" == *"uid=0(root)"* ]]
   [[ "$output" == *"exit 1" ]]
+  same_as_runc
+}
+
+@test "containerd: ctr run --read-only --env --cwd --cap-drop/--cap-add --mount" {
+  both options
+  echo "$output"
+  # containerd's default capabilities (0xa80425fb) less CHOWN plus SYS_ADMIN.
+  [ "$output" = "FOO=bar
+/tmp
+CapEff:	00000000a82425fa
+touch: /x: Read-only file system
+root is read-only
+from the host
+touch: /mnt/y: Read-only file system
+bind is read-only
+exit 0" ]
+  same_as_runc
+}
+
+@test "containerd: ctr run --memory-limit --cpus --cpu-shares set the task's cgroup limits" {
+  [ -d /sys/fs/cgroup/memory ] || skip "cgroup v1 layout only"
+  both resources
+  echo "$output"
+  [[ "$output" == "memory.limit_in_bytes 33554432
+cpu.cfs_quota_us 50000
+cpu.cfs_period_us 100000
+cpu.shares 512
+metrics memory.limit_in_bytes 33554432
+oom exit 137" ]]
   same_as_runc
 }
 
