@@ -394,6 +394,17 @@ $expected"
   [[ "$output" == *"33 77"* ]] || fail "$output"
 }
 
+@test "exec: the caller's terminal is raw while minirt proxies, and restored after" {
+  command -v script >/dev/null || skip "no script(1)"
+  start_ctr
+  # The caller's terminal reaches the process as fd 3, so it can look at
+  # its modes while minirt is in the middle of proxying.
+  run script -qec "$MINIRT --root $STATE_ROOT exec -t --preserve-fds 1 $CTR_ID sh -c 'stty -a <&3 | grep -o -- \"-\\?icanon\"' 3<&0; stty -a | grep -o -- '-\\?icanon'" /dev/null < /dev/null
+  [ "$status" -eq 0 ] || fail "$output"
+  # (busybox's stty -a also complains about the line discipline ioctl)
+  [ "$(tr -d '\r' <<< "$output" | grep -o -- '-\?icanon$')" = $'-icanon\nicanon' ] || fail "$output"
+}
+
 @test "foreground run with process.terminal and no console socket proxies a pty; the slave belongs to the user" {
   update_config '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
   set_args sh -c 'tty; stat -c %u "$(tty)"; test -t 0 && echo stdin-is-a-tty; exit 4'

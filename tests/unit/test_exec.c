@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* exec: the process built from the container's and the flags (runc's
- * getProcess), and the --cgroup arguments. */
+ * getProcess), the --cgroup arguments, the pty master hand-over. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "exec.h"
+#include "foreground.h"
 #include "minirt/container.h"
+#include "terminal.h"
 #include "utils.h"
 
 static const char base_json[]
@@ -243,4 +248,30 @@ Test (exec, subcgroup_arguments)
       cr_expect (strncmp (err->msg, "--cgroup: ", 10) == 0, "%s", err->msg);
       mrt_error_free (&err);
     }
+}
+
+Test (exec, pty_master_round_trip)
+{
+  int sv[2], master = -1, slave = -1, got = -1;
+  mrt_error_t err = NULL;
+  cr_assert_eq (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  cr_assert_eq (mrt_terminal_open (&master, &slave, &err), 0, "%s", err ? err->msg : "");
+  cr_assert_eq (mrt_terminal_send_master (sv[0], master, "/dev/pts/x", &err), 0);
+  cr_assert_eq (mrt_terminal_recv_master (sv[1], &got, &err), 0, "%s", err ? err->msg : "");
+  unsigned int a, b;
+  cr_assert_eq (ioctl (master, TIOCGPTN, &a), 0);
+  cr_assert_eq (ioctl (got, TIOCGPTN, &b), 0);
+  cr_expect_eq (a, b);
+  cr_expect (fcntl (got, F_GETFD) & FD_CLOEXEC);
+  /* A message without a descriptor is an error, not a hang or a crash. */
+  cr_assert_eq (write (sv[0], "x", 1), 1);
+  int none = -1;
+  cr_expect_lt (mrt_terminal_recv_master (sv[1], &none, &err), 0);
+  cr_assert_not_null (err);
+  mrt_error_free (&err);
+  close (got);
+  close (master);
+  close (slave);
+  close (sv[0]);
+  close (sv[1]);
 }
