@@ -465,6 +465,24 @@ redirect_stdio (bool keep_stderr)
     close (null);
 }
 
+/* Without this, ps shows the monitor as the `minirt create` it was forked
+ * from, which looks like a create that never ended.  Best effort: needs
+ * CAP_SYS_RESOURCE, which a runtime running as root has. */
+static void
+set_cmdline (const char *id)
+{
+  /* Lives as long as the process (the kernel reads it for /proc/PID/cmdline). */
+  size_t len = strlen ("minirt-seccomp-monitor") + 1 + strlen (id) + 1;
+  char *title = xmalloc0 (len);
+  strcpy (stpcpy (title, "minirt-seccomp-monitor") + 1, id);
+  unsigned long start = (unsigned long)title, end = start + len;
+  /* The kernel keeps arg_start <= arg_end at each step. */
+  if (prctl (PR_SET_MM, PR_SET_MM_ARG_START, start, 0, 0) == 0)
+    prctl (PR_SET_MM, PR_SET_MM_ARG_END, end, 0, 0);
+  else if (prctl (PR_SET_MM, PR_SET_MM_ARG_END, end, 0, 0) == 0)
+    prctl (PR_SET_MM, PR_SET_MM_ARG_START, start, 0, 0);
+}
+
 static void __attribute__ ((noreturn))
 monitor_main (const struct mrt_seccomp_monitor_config *cfg, int sock, int pidfd, int ready)
 {
@@ -472,6 +490,7 @@ monitor_main (const struct mrt_seccomp_monitor_config *cfg, int sock, int pidfd,
   sigset_t ends, none;
 
   prctl (PR_SET_NAME, "minirt-seccomp", 0, 0, 0);
+  set_cmdline (cfg->id);
   if (chdir ("/") < 0)
     _exit (1);
   sigemptyset (&none);
