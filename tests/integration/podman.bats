@@ -259,6 +259,11 @@ require_command() {
     run -127 pm "$rt" exec "$name" /nonexistent
     all+="[$status]
 "
+    all+="$(pm "$rt" exec -i "$name" cat <<<typed-in 2>&1)
+"
+    run pm "$rt" exec "$name" sh -c 'kill -KILL $$'
+    all+="[$status] $output
+"
     run pm "$rt" rm --force --time 0 "$name"
     [ "$status" -eq 0 ] || fail "$rt rm: $output"
     output=$all
@@ -274,6 +279,7 @@ require_command() {
   [ "${lines[4]}" = "[0] uid=1000 gid=1000" ] || fail "$output"
   [ "${lines[5]}" = /tmp ] && [ "${lines[6]}" = bar ] || fail "$output"
   [ "${lines[7]}" = "[127]" ] || fail "$output"
+  [ "${lines[8]}" = typed-in ] && [ "${lines[9]}" = "[137] " ] || fail "$output"
 }
 
 @test "podman: --security-opt seccomp with a seed profile refuses mkdir" {
@@ -415,6 +421,24 @@ unpause [0] running THAWED" ] || fail "$output"
 0-tty
 1-tty
 2-tty" ] || fail "$output"
+}
+
+@test "podman: run -it under script: what is typed reaches the container" {
+  command -v script >/dev/null || skip "script (bsdutils) is not installed"
+  local rt cmd
+  printf 'echo "got $((6 * 7))"\nexit 9\n' >"$PTMP/typed"
+  for rt in runc minirt; do
+    cmd="CONTAINERS_CONF=$PTMP/containers.conf podman --root $PTMP/storage --runroot $PTMP/run --tmpdir $PTMP/tmp"
+    cmd+=" --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime $rt run --rm -it --pull never"
+    cmd+=" --network none --cgroups=no-conmon --cgroup-parent $PCGROUP --ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
+    cmd+=" $IMAGE sh"
+    run script -qec "$cmd" /dev/null <"$PTMP/typed"
+    # The echo of the typed lines depends on when they arrive; the answer does not.
+    output=$(tr -d '\r' <<<"$output" | grep -x 'got 42' || true)
+    record "$rt"
+  done
+  assert_same
+  [ "$status" -eq 9 ] && [ "$output" = "got 42" ] || fail "$status: $output"
 }
 
 @test "podman: exec -t under script" {
