@@ -491,16 +491,34 @@ mrt_state_status (const struct mrt_state_dir *d, const struct mrt_state_record *
   return MRT_STATUS_RUNNING;
 }
 
+/* Not gmtime_r/strftime: glibc's first time conversion reads
+ * /etc/localtime even for UTC.  Days since the epoch to a civil date (Howard
+ * Hinnant's algorithm, proleptic Gregorian). */
 char *
 mrt_now_rfc3339 (void)
 {
   struct timespec ts;
-  struct tm tm;
-  char buf[64];
   clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  strftime (buf, sizeof (buf), "%Y-%m-%dT%H:%M:%S", &tm);
-  return xasprintf ("%s.%09ldZ", buf, ts.tv_nsec);
+  return mrt_rfc3339 (&ts);
+}
+
+char *
+mrt_rfc3339 (const struct timespec *ts)
+{
+  long long secs = (long long)ts->tv_sec;
+  long long days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+  long long rem = secs - days * 86400;
+  long long z = days + 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  long long doe = z - era * 146097;
+  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long long mp = (5 * doy + 2) / 153;
+  long long day = doy - (153 * mp + 2) / 5 + 1;
+  long long month = mp < 10 ? mp + 3 : mp - 9;
+  long long year = yoe + era * 400 + (month <= 2);
+  return xasprintf ("%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%09ldZ", year, month, day, rem / 3600, rem % 3600 / 60,
+                    rem % 60, (long)ts->tv_nsec);
 }
 
 int

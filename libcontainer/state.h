@@ -96,5 +96,7 @@ int mrt_state_to_public (const struct mrt_state_dir *d, const struct mrt_state_r
 
 /* RFC 3339 with nanoseconds in UTC, as runc writes `created`. */
 char *mrt_now_rfc3339 (void);
+struct timespec;
+char *mrt_rfc3339 (const struct timespec *ts);
 
 #endif

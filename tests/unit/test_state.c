@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "state.h"
 #include "utils.h"
@@ -300,6 +301,23 @@ Test (state, rfc3339)
   cr_expect_eq (t[19], '.');
   cr_expect_eq (t[strlen (t) - 1], 'Z');
   free (t);
+}
+
+Test (state, rfc3339_dates_match_gmtime)
+{
+  static const time_t when[]
+      = { 0, 951782400 /* 2000-02-29 */, 1709164799, 4107542400 /* 2100-03-01 */, 1796083200, 86399, 2147483647 };
+  for (size_t i = 0; i < sizeof (when) / sizeof (when[0]); i++)
+    {
+      struct timespec ts = { .tv_sec = when[i], .tv_nsec = 5 };
+      struct tm tm;
+      char want[64];
+      gmtime_r (&when[i], &tm);
+      strftime (want, sizeof (want), "%Y-%m-%dT%H:%M:%S.000000005Z", &tm);
+      char *got = mrt_rfc3339 (&ts);
+      cr_expect_str_eq (got, want);
+      free (got);
+    }
 }
 
 Test (state, status_names)
