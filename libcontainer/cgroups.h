@@ -59,15 +59,20 @@ int mrt_cgroup_enter (struct mrt_cgroup *cg, pid_t pid, mrt_error_t *err);
  * (in_v2 false).  Every fd is O_CLOEXEC. */
 struct mrt_cgroup_join
 {
-  int *tasks;         /* v1: <dir>/tasks, opened for writing */
-  const char **paths; /* their directories (owned by the cgroup) */
+  int *tasks;   /* v1: <dir>/tasks, opened for writing */
+  char **paths; /* their directories */
   size_t n_tasks;
   int v2_dir;          /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
-  const char *v2_path; /* NULL without a cgroup2 cgroup */
+  char *v2_path;       /* NULL without a cgroup2 cgroup */
   bool v2_optional;    /* the hybrid cgroup2 mount: failing it is no error */
 };
 void mrt_cgroup_join_init (struct mrt_cgroup_join *j);
 int mrt_cgroup_join_open (struct mrt_cgroup *cg, struct mrt_cgroup_join *j, mrt_error_t *err);
+/* The same with another directory per hierarchy (dirs[i] for cg's i-th,
+ * NULL = the cgroup's own), e.g. exec --cgroup's sub-cgroups; field names
+ * the origin in errors ("--cgroup: join"). */
+int mrt_cgroup_join_open_dirs (struct mrt_cgroup *cg, const char *const *dirs, const char *field,
+                               struct mrt_cgroup_join *j, mrt_error_t *err);
 int mrt_cgroup_join_self (struct mrt_cgroup_join *j, mrt_error_t *err);
 int mrt_cgroup_join_finish (struct mrt_cgroup *cg, const struct mrt_cgroup_join *j, bool in_v2, pid_t pid,
                             mrt_error_t *err);

@@ -37,17 +37,22 @@ void
 mrt_cgroup_join_close (struct mrt_cgroup_join *j)
 {
   for (size_t i = 0; i < j->n_tasks; i++)
-    if (j->tasks[i] >= 0)
-      close (j->tasks[i]);
+    {
+      if (j->tasks[i] >= 0)
+        close (j->tasks[i]);
+      free (j->paths[i]);
+    }
   free (j->tasks);
   free (j->paths);
+  free (j->v2_path);
   if (j->v2_dir >= 0)
     close (j->v2_dir);
   mrt_cgroup_join_init (j);
 }
 
 int
-mrt_cgroup_join_open (struct mrt_cgroup *cg, struct mrt_cgroup_join *j, mrt_error_t *err)
+mrt_cgroup_join_open_dirs (struct mrt_cgroup *cg, const char *const *dirs, const char *field, struct mrt_cgroup_join *j,
+                           mrt_error_t *err)
 {
   mrt_cgroup_join_init (j);
   if (mrt_cgroup_is_disabled (cg))
@@ -57,27 +62,37 @@ mrt_cgroup_join_open (struct mrt_cgroup *cg, struct mrt_cgroup_join *j, mrt_erro
   for (size_t i = 0; i < cg->n_h; i++)
     {
       const struct mrt_cg_hier *h = &cg->h[i];
+      const char *dir = dirs && dirs[i] ? dirs[i] : h->path;
       if (cg->v2 || hybrid_unified (cg, h))
         {
-          /* Not fatal: without it the parent writes cgroup.procs. */
+          /* Not fatal here: without it the parent writes cgroup.procs
+           * (join_finish), which reports the error. */
           if (!cg->fake)
-            j->v2_dir = open (h->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-          j->v2_path = h->path;
-          j->v2_optional = !cg->v2;
+            j->v2_dir = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+          j->v2_path = xstrdup (dir);
+          /* The hybrid cgroup2 mount is a courtesy, unless asked for by
+           * name (exec --cgroup). */
+          j->v2_optional = !cg->v2 && dir == h->path;
           continue;
         }
-      cleanup_free char *path = xasprintf ("%s/tasks", h->path);
+      cleanup_free char *path = xasprintf ("%s/tasks", dir);
       int fd = open (path, O_WRONLY | O_CLOEXEC | (cg->fake ? O_CREAT : 0), 0644);
       if (fd < 0)
         {
-          mrt_error_sys (err, "cgroup `%s`: open tasks", h->path);
+          mrt_error_sys (err, "%s `%s`: open tasks", field ? field : "cgroup", dir);
           mrt_cgroup_join_close (j);
           return -1;
         }
-      j->paths[j->n_tasks] = h->path;
+      j->paths[j->n_tasks] = xstrdup (dir);
       j->tasks[j->n_tasks++] = fd;
     }
   return 0;
+}
+
+int
+mrt_cgroup_join_open (struct mrt_cgroup *cg, struct mrt_cgroup_join *j, mrt_error_t *err)
+{
+  return mrt_cgroup_join_open_dirs (cg, NULL, NULL, j, err);
 }
 
 int

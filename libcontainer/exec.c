@@ -304,8 +304,15 @@ start_process (const struct exec_plan *p, const struct mrt_exec_options *o, int 
   cleanup_free char *text = NULL;
   pid_t pid = -1;
 
+  struct mrt_cgroup_join join;
+  mrt_cgroup_join_init (&join);
+  if (p->cg && mrt_exec_cgroup_join_open (p->cg, p->subs, p->n_subs, &join, err) < 0)
+    return -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
-    return mrt_error_sys (err, "socketpair");
+    {
+      mrt_cgroup_join_close (&join);
+      return mrt_error_sys (err, "socketpair");
+    }
   struct mrt_exec_launch l = {
     .id = o->id,
     .spec = p->spec,
@@ -321,16 +328,19 @@ start_process (const struct exec_plan *p, const struct mrt_exec_options *o, int 
     .sync_parent = sync[0],
     .console_sock = console_child,
     .close_in_child = { -1, -1, -1, -1 },
+    .cgroup_join = p->cg ? &join : NULL,
   };
   pid_t joiner = mrt_exec_spawn (&l, err);
   close (sync[1]);
   if (joiner < 0)
     {
+      mrt_cgroup_join_close (&join);
       close (sync[0]);
       return -1;
     }
-  if ((p->cg && mrt_exec_cgroup_enter (p->cg, joiner, p->subs, p->n_subs, err) < 0)
-      || mrt_msg_send (sync[0], MRT_EXEC_GO, NULL) < 0 || mrt_msg_recv (sync[0], &type, &text, err) < 0)
+  int finished = p->cg ? mrt_cgroup_join_finish (p->cg, &join, l.in_cgroup2, joiner, err) : 0;
+  mrt_cgroup_join_close (&join);
+  if (finished < 0 || mrt_msg_send (sync[0], MRT_EXEC_GO, NULL) < 0 || mrt_msg_recv (sync[0], &type, &text, err) < 0)
     {
       if (err && *err == NULL)
         mrt_error_sys (err, "exec: start the new process");

@@ -53,10 +53,12 @@ struct mrt_exec_launch
   int sync_parent;       /* the runtime's end: closed in the children */
   int console_sock;      /* process.terminal: where the pty master goes; else -1 */
   int close_in_child[4]; /* runtime-only fds; -1 = unused */
+  struct mrt_cgroup_join *cgroup_join; /* the joiner moves itself; may be NULL */
+  bool in_cgroup2;                     /* out: the joiner was born in the cgroup2 cgroup */
 };
 
 /* Fork the joiner (see above); returns its pid. */
-pid_t mrt_exec_spawn (const struct mrt_exec_launch *l, mrt_error_t *err);
+pid_t mrt_exec_spawn (struct mrt_exec_launch *l, mrt_error_t *err);
 
 /* --cgroup [CONTROLLER[,CONTROLLER]:]PATH, runc's rules: PATH relative to the
  * container's cgroup; without a prefix only one --cgroup; ctrl "" = all. */
@@ -68,10 +70,11 @@ struct mrt_exec_subcgroup
 int mrt_exec_subcgroups_parse (const char *const *args, size_t n, struct mrt_exec_subcgroup **out, size_t *n_out,
                                mrt_error_t *err);
 void mrt_exec_subcgroups_free (struct mrt_exec_subcgroup *v, size_t n);
-/* Move pid into the container's cgroup, or into the existing sub-cgroups
- * given (every v1 hierarchy: the sub-cgroup of its controller if one is
- * named, else the container's). */
-int mrt_exec_cgroup_enter (struct mrt_cgroup *cg, pid_t pid, const struct mrt_exec_subcgroup *subs, size_t n,
-                           mrt_error_t *err);
+/* The join fds (cgroups.h, mrt_cgroup_join) for the container's cgroup, or
+ * for the existing sub-cgroups given (every v1 hierarchy: the sub-cgroup of
+ * its controller if one is named, else the container's).  The joiner moves
+ * itself with them (cgroups_join.c says why not the runtime by pid). */
+int mrt_exec_cgroup_join_open (struct mrt_cgroup *cg, const struct mrt_exec_subcgroup *subs, size_t n,
+                               struct mrt_cgroup_join *j, mrt_error_t *err);
 
 #endif

@@ -103,11 +103,12 @@ sub_for (const struct mrt_cg_hier *h, const struct mrt_exec_subcgroup *subs, siz
 }
 
 int
-mrt_exec_cgroup_enter (struct mrt_cgroup *cg, pid_t pid, const struct mrt_exec_subcgroup *subs, size_t n,
-                       mrt_error_t *err)
+mrt_exec_cgroup_join_open (struct mrt_cgroup *cg, const struct mrt_exec_subcgroup *subs, size_t n,
+                           struct mrt_cgroup_join *j, mrt_error_t *err)
 {
+  mrt_cgroup_join_init (j);
   if (n == 0)
-    return mrt_cgroup_enter (cg, pid, err);
+    return mrt_cgroup_join_open (cg, j, err);
   if (mrt_cgroup_is_disabled (cg))
     return mrt_error_make (err, 0, "--cgroup: the container has no cgroup");
   if (cg->v2)
@@ -124,30 +125,20 @@ mrt_exec_cgroup_enter (struct mrt_cgroup *cg, pid_t pid, const struct mrt_exec_s
         if (subs[i].ctrl[0] == '\0')
           continue;
         bool found = false;
-        for (size_t j = 0; j < cg->n_h && !found; j++)
-          found = cg->h[j].ctrls[0] && mrt_cg_has_ctrl (cg->h[j].ctrls, subs[i].ctrl);
+        for (size_t k = 0; k < cg->n_h && !found; k++)
+          found = cg->h[k].ctrls[0] && mrt_cg_has_ctrl (cg->h[k].ctrls, subs[i].ctrl);
         if (!found)
           return mrt_error_make (err, 0, "--cgroup: no cgroup hierarchy has the controller \"%s\"", subs[i].ctrl);
       }
+  char **dirs = xmalloc0 ((cg->n_h + 1) * sizeof (*dirs));
   for (size_t i = 0; i < cg->n_h; i++)
     {
-      const struct mrt_cg_hier *h = &cg->h[i];
-      const char *sub = cg->v2 ? subs[0].path : sub_for (h, subs, n);
-      cleanup_free char *dir = sub ? xasprintf ("%s/%s", h->path, sub) : xstrdup (h->path);
-      cleanup_free char *field = xasprintf ("--cgroup: join `%s`", dir);
-      bool hybrid_unified = !cg->v2 && h->ctrls[0] == '\0';
-      mrt_error_t e = NULL;
-      if (mrt_cg_writef (cg, dir, "cgroup.procs", false, field, &e, "%d", (int)pid) == 0)
-        continue;
-      if (!hybrid_unified || sub)
-        {
-          *err = e;
-          return -1;
-        }
-      /* As mrt_cgroup_enter: the controller-less cgroup2 mount of a hybrid
-       * host is best effort. */
-      mrt_log_debug (cg->log, "%s (hybrid cgroup2 mount, ignored)", e->msg);
-      mrt_error_free (&e);
+      const char *sub = cg->v2 ? subs[0].path : sub_for (&cg->h[i], subs, n);
+      dirs[i] = sub ? xasprintf ("%s/%s", cg->h[i].path, sub) : NULL;
     }
-  return 0;
+  int r = mrt_cgroup_join_open_dirs (cg, (const char *const *)dirs, "--cgroup: join", j, err);
+  for (size_t i = 0; i < cg->n_h; i++)
+    free (dirs[i]);
+  free (dirs);
+  return r;
 }

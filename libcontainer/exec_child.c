@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The new process of `exec`, from fork to execve (the two steps and the
  * messages are in exec.h).  runc's setns init order:
- *   joiner: close the runtime's fds, PR_SET_DUMPABLE 0, wait for GO (the
- *           runtime put it in the cgroup) -> setns(init pidfd, all flags)
+ *   joiner: close the runtime's fds, join the cgroup (its v1 `tasks`
+ *           files, opened by the runtime; cgroup2: born there with
+ *           CLONE_INTO_CGROUP, else the runtime writes its pid),
+ *           PR_SET_DUMPABLE 0, wait for GO -> setns(init pidfd, all flags)
  *           [-> chroot to the init's root when there is no mount namespace]
  *           -> clone(CLONE_PARENT) -> report the pid, exit.
  *   process: wait for GO -> root of the user namespace -> setsid, session
@@ -175,11 +177,21 @@ static void __attribute__ ((noreturn)) joiner_main (const struct mrt_exec_launch
     if (l->close_in_child[i] >= 0)
       close (l->close_in_child[i]);
   close (l->sync_parent);
+  /* First, so that nothing of the new process runs outside the cgroup; a
+   * failure is reported after GO, when the runtime listens. */
+  int joined = 0;
+  if (l->cgroup_join)
+    {
+      joined = mrt_cgroup_join_self (l->cgroup_join, &err);
+      mrt_cgroup_join_close (l->cgroup_join);
+    }
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   wait_go (l);
+  if (joined < 0)
+    fail (l, &err);
 
   if (l->ns_flags && setns (l->init_pidfd, l->ns_flags) < 0)
     {
@@ -213,9 +225,21 @@ static void __attribute__ ((noreturn)) joiner_main (const struct mrt_exec_launch
 }
 
 pid_t
-mrt_exec_spawn (const struct mrt_exec_launch *l, mrt_error_t *err)
+mrt_exec_spawn (struct mrt_exec_launch *l, mrt_error_t *err)
 {
-  pid_t pid = fork ();
+  pid_t pid = -1;
+  l->in_cgroup2 = false;
+  if (l->cgroup_join && l->cgroup_join->v2_dir >= 0)
+    {
+      /* Born in the cgroup2 cgroup (see cgroups_join.c); the kernel may
+       * refuse, then the runtime writes the pid. */
+      struct clone_args args
+          = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)l->cgroup_join->v2_dir };
+      pid = (pid_t)mrt_clone3 (&args);
+      l->in_cgroup2 = pid >= 0;
+    }
+  if (pid < 0)
+    pid = fork ();
   if (pid < 0)
     return mrt_error_sys (err, "fork");
   if (pid == 0)
