@@ -146,7 +146,13 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
     return mrt_error_sys (err, "bundle `%s`", bundle);
   cleanup_free char *config_path
       = opts->config_file ? xstrdup (opts->config_file) : xasprintf ("%s/config.json", p->bundle);
-  if (mrt_read_file (config_path, CONFIG_MAX_SIZE, &p->config_json, &p->config_len, err) < 0)
+  if (opts->config_data)
+    {
+      p->config_json = xmalloc0 (opts->config_len + 1);
+      memcpy (p->config_json, opts->config_data, opts->config_len);
+      p->config_len = opts->config_len;
+    }
+  else if (mrt_read_file (config_path, CONFIG_MAX_SIZE, &p->config_json, &p->config_len, err) < 0)
     return -1;
   if (mrt_spec_parse (p->config_json, p->config_len, "config.json", &p->spec, err) < 0)
     return -1;
@@ -165,7 +171,10 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
   if (mrt_seccomp_report_mode (spec, &p->report, err) < 0)
     return -1;
   if (spec->linux_ && spec->linux_->seccomp
-      && mrt_seccomp_compile_cached (spec->linux_->seccomp, ctx->log, 0, ctx->cache_dir, &p->seccomp, err) < 0)
+      && mrt_seccomp_compile_cached (spec->linux_->seccomp, ctx->log,
+                                     opts->seccomp_own_listener ? MRT_SECCOMP_OWN_LISTENER : 0, ctx->cache_dir,
+                                     &p->seccomp, err)
+             < 0)
     return -1;
   if (p->report != MRT_SECCOMP_REPORT_OFF)
     {
@@ -541,6 +550,13 @@ out:
   mrt_state_record_clear (&rec);
   plan_free (&p);
   return ret;
+}
+
+int
+mrt_create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, struct mrt_state_dir *d,
+                   pid_t *pid, mrt_error_t *err)
+{
+  return create_locked (ctx, opts, true, d, pid, err);
 }
 
 int

@@ -75,14 +75,16 @@ connect_exec_socket (const struct mrt_state_dir *d, mrt_error_t *err)
  * to the violation-report monitor that `create` started. */
 static int
 take_seccomp_listener (const struct mrt_spec *spec, const struct mrt_state_dir *d, const struct mrt_state_record *r,
-                       int conn, int n, mrt_error_t *err)
+                       int conn, int n, struct mrt_start_listener *keep, mrt_error_t *err)
 {
   enum mrt_seccomp_report_mode report = MRT_SECCOMP_REPORT_OFF;
   mrt_error_t ignored = NULL;
   cleanup_close int notify = mrt_seccomp_take_listener (r->pid, n, conn, err);
   if (notify < 0)
     return -1;
-  if (mrt_seccomp_supervise_until_exec (notify, conn, err) < 0)
+  if (mrt_seccomp_supervise_until_exec_ex (notify, conn, n, keep ? keep->pre_exec_fn : NULL,
+                                           keep ? keep->data : NULL, err)
+      < 0)
     return -1;
   /* create checked the annotations already. */
   mrt_seccomp_report_mode (spec, &report, &ignored);
@@ -91,7 +93,11 @@ take_seccomp_listener (const struct mrt_spec *spec, const struct mrt_state_dir *
     return mrt_seccomp_monitor_hand_over (d->dirfd, notify, err);
   const struct mrt_seccomp *sc = spec->linux_->seccomp;
   if (sc->listener_path == NULL)
-    return 0;
+    {
+      if (keep)
+        keep->fd = steal_fd (&notify);
+      return 0;
+    }
   cleanup_free char *state = mrt_hook_state_json (r, MRT_STATUS_CREATING, spec->oci_version);
   /* containerProcessState: `state` is already a JSON object; metadata is
    * a JSON string. */
@@ -117,6 +123,13 @@ take_seccomp_listener (const struct mrt_spec *spec, const struct mrt_state_dir *
 int
 mrt_start_locked (struct mrt_context *ctx, struct mrt_state_dir *d, mrt_error_t *err)
 {
+  return mrt_start_locked_ex (ctx, d, NULL, err);
+}
+
+int
+mrt_start_locked_ex (struct mrt_context *ctx, struct mrt_state_dir *d, struct mrt_start_listener *keep,
+                     mrt_error_t *err)
+{
   struct mrt_state_record r;
   cleanup_spec struct mrt_spec *spec = NULL;
   mrt_error_t spec_err = NULL;
@@ -125,6 +138,8 @@ mrt_start_locked (struct mrt_context *ctx, struct mrt_state_dir *d, mrt_error_t 
   char buf[4096];
   int ret = -1;
 
+  if (keep)
+    keep->fd = -1;
   if (mrt_state_read (d, &r, err) < 0)
     return -1;
   enum mrt_status st = mrt_state_status (d, &r);
@@ -164,7 +179,7 @@ mrt_start_locked (struct mrt_context *ctx, struct mrt_state_dir *d, mrt_error_t 
       int fdnum;
       if (sscanf (buf, "seccomp %d", &fdnum) == 1)
         {
-          if (take_seccomp_listener (spec, d, &r, conn, fdnum, err) < 0)
+          if (take_seccomp_listener (spec, d, &r, conn, fdnum, keep, err) < 0)
             goto out;
           break;
         }

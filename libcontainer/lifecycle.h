@@ -6,6 +6,7 @@
  * (start, kill, delete, state, list). */
 
 #include "minirt/container.h"
+#include "seccomp.h"
 #include "state.h"
 
 /* The state JSON of the runtime-spec, as hooks get it on stdin. */
@@ -16,6 +17,23 @@ int mrt_state_load_spec (const struct mrt_state_dir *d, struct mrt_spec **out, m
 
 /* start on a locked dir whose record was just read. */
 int mrt_start_locked (struct mrt_context *ctx, struct mrt_state_dir *d, mrt_error_t *err);
+/* For a caller that keeps the seccomp listener itself (seccomp record,
+ * compiled with MRT_SECCOMP_OWN_LISTENER): start tells pre_exec_fn about
+ * the init's notified syscalls (mrt_seccomp_supervise_until_exec_ex) and
+ * hands the listener back in fd instead of closing it (-1 when the filter
+ * has none or it went to listenerPath). */
+struct mrt_start_listener
+{
+  mrt_seccomp_notif_fn pre_exec_fn;
+  void *data;
+  int fd; /* out */
+};
+int mrt_start_locked_ex (struct mrt_context *ctx, struct mrt_state_dir *d, struct mrt_start_listener *keep,
+                         mrt_error_t *err);
+/* create for a caller that stays in the foreground (a terminal needs no
+ * console socket): on success the state dir stays locked, *pid is the init. */
+int mrt_create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, struct mrt_state_dir *d,
+                       pid_t *pid, mrt_error_t *err);
 /* delete on a locked dir; closes it. */
 int mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force, mrt_error_t *err);
 /* Cgroup config for a container, as create and the later commands use it. */

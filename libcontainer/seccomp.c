@@ -162,6 +162,15 @@ mrt_seccomp_arch_from_name (const char *name, uint32_t *arch)
   return -1;
 }
 
+const char *
+mrt_seccomp_arch_name (uint32_t arch)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (arch_table); i++)
+    if (arch_table[i].arch == arch)
+      return arch_table[i].name;
+  return NULL;
+}
+
 /* The kernel answers EFAULT (bad program pointer) for a flag combination it
  * understands and EINVAL for one it does not: libseccomp probes the same way. */
 static bool

@@ -99,6 +99,16 @@ int mrt_seccomp_take_listener (pid_t pid, int fdnum, int conn, mrt_error_t *err)
  * with *err holding that text verbatim (errno_ 0).  A failure of poll/recv
  * or of the listener itself is -1 with a system error. */
 int mrt_seccomp_supervise_until_exec (int notify_fd, int exec_conn_fd, mrt_error_t *err);
+/* The same, telling `fn` about the child's notified syscalls that a run
+ * without a listener makes too: those after the hand-over ended with the
+ * child's close(announced_fd), up to and including the execve.  Only a
+ * filter that notifies close (a NOTIFY defaultAction, as `seccomp record`
+ * uses) shows that end; with others fn is never called.  fn runs before the
+ * syscall is continued. */
+struct seccomp_notif;
+typedef void (*mrt_seccomp_notif_fn) (void *data, const struct seccomp_notif *req);
+int mrt_seccomp_supervise_until_exec_ex (int notify_fd, int exec_conn_fd, int announced_fd, mrt_seccomp_notif_fn fn,
+                                         void *data, mrt_error_t *err);
 
 /* For `minirt features`: NULL-terminated lists of names. */
 const char *const *mrt_seccomp_known_actions (void);

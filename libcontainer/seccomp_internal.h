@@ -25,6 +25,8 @@ struct mrt_seccomp_filter
 
 /* "SCMP_ARCH_X86_64" -> SCMP_ARCH_X86_64; -1 when unknown. */
 int mrt_seccomp_arch_from_name (const char *name, uint32_t *arch);
+/* SCMP_ARCH_X86_64 -> "SCMP_ARCH_X86_64"; NULL when unknown. */
+const char *mrt_seccomp_arch_name (uint32_t arch);
 
 /* Prepend runc's -ENOSYS stub (patchbpf/enosys_linux.go) to *insns. */
 int mrt_seccomp_enosys_patch (const struct mrt_seccomp *p, struct sock_filter **insns, size_t *n,

@@ -5,10 +5,14 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -166,8 +170,16 @@ mrt_seccomp_take_listener (pid_t pid, int fdnum, int conn, mrt_error_t *err)
 
 /* Let one notified syscall of the runtime's child run as if unfiltered.
  * ENOENT: the task died or the syscall was interrupted meanwhile. */
+struct pre_exec_watch
+{
+  int announced_fd;
+  bool handed_over; /* the child closed its copy of the listener */
+  mrt_seccomp_notif_fn fn;
+  void *data;
+};
+
 static int
-continue_one (int notify_fd, mrt_error_t *err)
+continue_one (int notify_fd, struct pre_exec_watch *w, mrt_error_t *err)
 {
   struct seccomp_notif req;
   struct seccomp_notif_resp resp;
@@ -179,6 +191,13 @@ continue_one (int notify_fd, mrt_error_t *err)
         return 0;
       return mrt_error_sys (err, "seccomp listener: receive");
     }
+  if (w->fn && w->handed_over)
+    w->fn (w->data, &req);
+  /* The hand-over (recv of the acknowledgement, close of the listener) is
+   * only made because of the listener: not reported. */
+  if (!w->handed_over && req.data.nr == __NR_close && req.data.arch == seccomp_arch_native ()
+      && req.data.args[0] == (uint64_t) w->announced_fd)
+    w->handed_over = true;
   memset (&resp, 0, sizeof (resp));
   resp.id = req.id;
   resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
@@ -205,6 +224,14 @@ continue_one (int notify_fd, mrt_error_t *err)
 int
 mrt_seccomp_supervise_until_exec (int notify_fd, int exec_conn_fd, mrt_error_t *err)
 {
+  return mrt_seccomp_supervise_until_exec_ex (notify_fd, exec_conn_fd, -1, NULL, NULL, err);
+}
+
+int
+mrt_seccomp_supervise_until_exec_ex (int notify_fd, int exec_conn_fd, int announced_fd, mrt_seccomp_notif_fn fn,
+                                     void *data, mrt_error_t *err)
+{
+  struct pre_exec_watch watch = { .announced_fd = announced_fd, .fn = fn, .data = data };
   struct pollfd pfd[2] = {
     { .fd = exec_conn_fd, .events = POLLIN },
     { .fd = notify_fd, .events = POLLIN },
@@ -235,7 +262,7 @@ mrt_seccomp_supervise_until_exec (int notify_fd, int exec_conn_fd, mrt_error_t *
         }
       if (pfd[1].revents & POLLIN)
         {
-          if (continue_one (notify_fd, err) < 0)
+          if (continue_one (notify_fd, &watch, err) < 0)
             return -1;
         }
       else if (pfd[1].revents)

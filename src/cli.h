@@ -63,6 +63,10 @@ int mrt_cmd_resume (struct mrt_cli *, const struct mrt_command *, struct mrt_opt
 int mrt_cmd_update (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_events (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 int mrt_cmd_exec (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
+/* seccomp subcommands (cmd_seccomp_*.c), with their flag tables. */
+extern const struct mrt_opt_table mrt_seccomp_record_opts;
+int mrt_cmd_seccomp_record (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **,
+                            mrt_error_t *);
 int mrt_cmd_help (struct mrt_cli *, const struct mrt_command *, struct mrt_optval *, int, char **, mrt_error_t *);
 /* checkpoint, restore: flags are
  * parsed, the library does not implement them yet. */

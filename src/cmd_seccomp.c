@@ -15,7 +15,7 @@ static const struct mrt_opt_table no_sub_opts = { NULL, 0 };
 
 static const struct mrt_command seccomp_commands[] = {
   { "record", "[--bundle DIR] --output PROFILE [<container-id>]", "run a bundle and record the syscalls it makes",
-    &no_sub_opts, 0, -1, false, mrt_cmd_not_implemented },
+    &mrt_seccomp_record_opts, 0, 1, false, mrt_cmd_seccomp_record },
   { "check", "PROFILE", "validate a profile and warn about likely mistakes (exit 0 clean, 1 errors, 2 warnings)",
     &mrt_seccomp_check_opts, 1, 1, false, mrt_cmd_seccomp_check },
   { "explain", "PROFILE", "describe a profile in words", &mrt_seccomp_explain_opts, 1, 1, false,

@@ -44,6 +44,11 @@ struct mrt_create_options
   bool no_new_keyring;
   bool detach;                /* run only */
   bool keep;                  /* run only: do not delete when it exits */
+  /* seccomp record: the config given in memory instead of config_file, and
+   * a seccomp listener kept by the caller (NOTIFY needs no listenerPath). */
+  const char *config_data;
+  size_t config_len;
+  bool seccomp_own_listener;
 };
 
 enum mrt_status

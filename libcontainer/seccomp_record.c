@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `minirt seccomp record`: run a bundle's workload under a filter whose
+ * defaultAction is SCMP_ACT_NOTIFY, with the listener kept by minirt, and
+ * record every syscall the workload makes (minirt/seccomp_record.h).
+ *
+ * How the run goes, and why it cannot deadlock:
+ *  - the bundle's config.json is copied with linux.seccomp replaced by
+ *    {"defaultAction": "SCMP_ACT_NOTIFY", "architectures": [native and its
+ *    companions]} and created like `run` creates (compiled with
+ *    MRT_SECCOMP_OWN_LISTENER: no listenerPath);
+ *  - the init loads that filter at its usual place, right before execve, so
+ *    the runtime's set-up (mounts, pivot_root, hooks, ...) is never filtered
+ *    and never recorded.  Every syscall after the load blocks until someone
+ *    answers the notification, and that includes the init's own syscalls
+ *    before execve.  The listener hand-over of seccomp_notify.c makes that
+ *    safe: the init announces the fd number the listener will get *before*
+ *    loading (no notified syscall needed to tell us), we take the listener
+ *    with pidfd_getfd and from then on answer every pre-exec notification
+ *    with CONTINUE (mrt_seccomp_supervise_until_exec_ex) until the O_CLOEXEC
+ *    exec connection reports EOF, i.e. execve succeeded.  The init's wait
+ *    for our acknowledgement is itself notified, which is fine because we
+ *    supervise right after acknowledging.  Nothing minirt does in the init
+ *    between load and execve waits for anything but us;
+ *  - of those pre-exec syscalls, the hand-over's own (recv of the
+ *    acknowledgement, close of the listener) are not recorded; the others
+ *    (with noNewPrivileges false: setgroups, setresuid, capset, prctl...;
+ *    always close_range) are made under the filter by every run of this
+ *    bundle, with the enforced profile too, so they are recorded as needed
+ *    by minirt and reported separately; the last one, the execve that starts
+ *    the workload, belongs to the workload;
+ *  - after execve we keep the listener and answer every notification of
+ *    every process and thread of the container (filters are inherited across
+ *    fork, clone and execve, and cannot be removed) with CONTINUE, noting
+ *    (architecture, number).
+ * CONTINUE's time-of-check/time-of-use caveat (another thread may change
+ * the memory a pointer argument points to between our look and the kernel's)
+ * makes it useless as a security decision, but we decide nothing: we only
+ * note the syscall number, which the workload cannot change after the fact,
+ * and let the kernel do what it would do without a filter. */
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lifecycle.h"
+#include "minirt/seccomp_record.h"
+#include "seccomp.h"
+#include "seccomp_internal.h"
+#include "spec_json.h"
+#include "utils.h"
+#include "yajl_helpers.h"
+
+/* After the first SIGINT/SIGTERM/SIGHUP the init gets SIGTERM and this long
+ * to exit (docker stop's default) before it is killed. */
+#define STOP_GRACE_SECONDS 10
+/* Progress lines at most this often. */
+#define PROGRESS_INTERVAL_MS 1000
+
+/* The architectures a native one can run besides itself (Docker's archMap):
+ * all are in the recording filter, so a 32-bit helper is recorded rather
+ * than killed by the filter's bad-architecture action. */
+struct companions
+{
+  uint32_t native;
+  uint32_t other[2];
+};
+
+static const struct companions companion_table[] = {
+  { SCMP_ARCH_X86_64, { SCMP_ARCH_X86, SCMP_ARCH_X32 } },
+  { SCMP_ARCH_AARCH64, { SCMP_ARCH_ARM, 0 } },
+  { SCMP_ARCH_MIPS64, { SCMP_ARCH_MIPS, SCMP_ARCH_MIPS64N32 } },
+  { SCMP_ARCH_MIPS64N32, { SCMP_ARCH_MIPS, SCMP_ARCH_MIPS64 } },
+  { SCMP_ARCH_MIPSEL64, { SCMP_ARCH_MIPSEL, SCMP_ARCH_MIPSEL64N32 } },
+  { SCMP_ARCH_MIPSEL64N32, { SCMP_ARCH_MIPSEL, SCMP_ARCH_MIPSEL64 } },
+  { SCMP_ARCH_S390X, { SCMP_ARCH_S390, 0 } },
+};
+
+static void notice (const struct mrt_seccomp_record_options *o, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+static void
+notice (const struct mrt_seccomp_record_options *o, const char *fmt, ...)
+{
+  if (o->notice == NULL)
+    return;
+  va_list ap;
+  va_start (ap, fmt);
+  cleanup_free char *line = NULL;
+  if (vasprintf (&line, fmt, ap) < 0)
+    line = NULL;
+  va_end (ap);
+  if (line)
+    o->notice (o->notice_data, line);
+}
+
+/* ---- the config to run ------------------------------------------------------ */
+
+static void
+gen_recording_filter (yajl_gen g)
+{
+  uint32_t native = seccomp_arch_native ();
+  yajl_gen_map_open (g);
+  gen_key_str (g, "defaultAction", "SCMP_ACT_NOTIFY");
+  gen_str (g, "architectures");
+  yajl_gen_array_open (g);
+  gen_str (g, mrt_seccomp_arch_name (native));
+  for (size_t i = 0; i < ARRAY_SIZE (companion_table); i++)
+    if (companion_table[i].native == native)
+      for (size_t k = 0; k < 2; k++)
+        if (companion_table[i].other[k] && mrt_seccomp_arch_name (companion_table[i].other[k]))
+          gen_str (g, mrt_seccomp_arch_name (companion_table[i].other[k]));
+  yajl_gen_array_close (g);
+  yajl_gen_map_close (g);
+}
+
+/* Write a yajl tree back; numbers keep their exact text. */
+static void
+gen_value (yajl_gen g, yajl_val v)
+{
+  if (YAJL_IS_OBJECT (v))
+    {
+      yajl_gen_map_open (g);
+      for (size_t i = 0; i < v->u.object.len; i++)
+        {
+          gen_str (g, v->u.object.keys[i]);
+          gen_value (g, v->u.object.values[i]);
+        }
+      yajl_gen_map_close (g);
+    }
+  else if (YAJL_IS_ARRAY (v))
+    {
+      yajl_gen_array_open (g);
+      for (size_t i = 0; i < v->u.array.len; i++)
+        gen_value (g, v->u.array.values[i]);
+      yajl_gen_array_close (g);
+    }
+  else if (YAJL_IS_STRING (v))
+    gen_str (g, v->u.string);
+  else if (YAJL_IS_NUMBER (v))
+    yajl_gen_number (g, v->u.number.r, strlen (v->u.number.r));
+  else if (YAJL_IS_TRUE (v))
+    yajl_gen_bool (g, 1);
+  else if (YAJL_IS_FALSE (v))
+    yajl_gen_bool (g, 0);
+  else
+    yajl_gen_null (g);
+}
+
+/* `linux` with `seccomp` replaced (or added). */
+static void
+gen_linux (yajl_gen g, yajl_val linux_)
+{
+  yajl_gen_map_open (g);
+  for (size_t i = 0; linux_ && i < linux_->u.object.len; i++)
+    {
+      if (strcmp (linux_->u.object.keys[i], "seccomp") == 0)
+        continue;
+      gen_str (g, linux_->u.object.keys[i]);
+      gen_value (g, linux_->u.object.values[i]);
+    }
+  gen_str (g, "seccomp");
+  gen_recording_filter (g);
+  yajl_gen_map_close (g);
+}
+
+/* The bundle's config (already validated by the spec parser) with
+ * linux.seccomp replaced by the recording filter. */
+static int
+recording_config (const char *json, size_t len, char **out, mrt_error_t *err)
+{
+  yajl_val tree = NULL;
+  bool linux_done = false;
+
+  if (sj_tree_parse (json, len, "config.json", &tree, err) < 0)
+    return -1;
+  yajl_gen g = yajl_gen_alloc (NULL);
+  if (g == NULL)
+    {
+      yajl_tree_free (tree);
+      return mrt_error_make (err, ENOMEM, "config.json: copy");
+    }
+  yajl_gen_map_open (g);
+  for (size_t i = 0; i < tree->u.object.len; i++)
+    {
+      const char *key = tree->u.object.keys[i];
+      yajl_val v = tree->u.object.values[i];
+      gen_str (g, key);
+      /* Duplicated keys: Go (and our parser) keep the last one. */
+      if (strcmp (key, "linux") == 0)
+        {
+          gen_linux (g, YAJL_IS_OBJECT (v) ? v : NULL);
+          linux_done = true;
+        }
+      else
+        gen_value (g, v);
+    }
+  if (!linux_done)
+    {
+      gen_str (g, "linux");
+      gen_linux (g, NULL);
+    }
+  yajl_gen_map_close (g);
+  yajl_tree_free (tree);
+  *out = gen_finish (g);
+  if (*out == NULL)
+    return mrt_error_make (err, ENOMEM, "config.json: copy");
+  return 0;
+}
+
+/* ---- the recorder ------------------------------------------------------------ */
+
+struct recorder
+{
+  const struct mrt_seccomp_record_options *o;
+  struct mrt_seccomp_recording *workload;
+  struct mrt_seccomp_recording *runtime; /* minirt's own, after the load */
+  struct seccomp_data last_pre_exec;     /* the workload's execve */
+  bool have_last;
+  size_t reported; /* count in the last progress line */
+  struct timespec reported_at;
+};
+
+static void
+on_pre_exec (void *data, const struct seccomp_notif *req)
+{
+  struct recorder *rec = data;
+  mrt_seccomp_recording_add (rec->runtime, req->data.arch, req->data.nr);
+  rec->last_pre_exec = req->data;
+  rec->have_last = true;
+}
+
+static long
+ms_since (const struct timespec *t)
+{
+  struct timespec now;
+  clock_gettime (CLOCK_MONOTONIC, &now);
+  return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* Milliseconds until a pending progress line is due; -1: none pending. */
+static int
+progress (struct recorder *rec, bool force)
+{
+  size_t n = mrt_seccomp_recording_count (rec->workload);
+  if (n == rec->reported)
+    return -1;
+  long since = ms_since (&rec->reported_at);
+  if (!force && since < PROGRESS_INTERVAL_MS)
+    return (int)(PROGRESS_INTERVAL_MS - since);
+  notice (rec->o, "recorded %zu syscalls", n);
+  rec->reported = n;
+  clock_gettime (CLOCK_MONOTONIC, &rec->reported_at);
+  return -1;
+}
+
+/* Answer one notification with CONTINUE and note the syscall. */
+static int
+record_one (struct recorder *rec, int notify_fd, mrt_error_t *err)
+{
+  struct seccomp_notif req;
+  struct seccomp_notif_resp resp;
+
+  memset (&req, 0, sizeof (req));
+  if (ioctl (notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+    {
+      /* ENOENT: the caller died or was interrupted meanwhile. */
+      if (errno == EINTR || errno == ENOENT)
+        return 0;
+      return mrt_error_sys (err, "seccomp record: receive a notification");
+    }
+  mrt_seccomp_recording_add (rec->workload, req.data.arch, req.data.nr);
+  memset (&resp, 0, sizeof (resp));
+  resp.id = req.id;
+  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  if (ioctl (notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+    return mrt_error_sys (err, "seccomp record: continue syscall %d", req.data.nr);
+  return 0;
+}
+
+/* Notifications already queued when the init exited. */
+static int
+drain (struct recorder *rec, int notify_fd, mrt_error_t *err)
+{
+  struct pollfd p = { .fd = notify_fd, .events = POLLIN };
+  while (notify_fd >= 0 && poll (&p, 1, 0) > 0 && (p.revents & POLLIN))
+    if (record_one (rec, notify_fd, err) < 0)
+      return -1;
+  return 0;
+}
+
+static int
+arm_grace_timer (int tfd, mrt_error_t *err)
+{
+  struct itimerspec its = { .it_value = { .tv_sec = STOP_GRACE_SECONDS } };
+  if (timerfd_settime (tfd, 0, &its, NULL) < 0)
+    return mrt_error_sys (err, "seccomp record: timerfd_settime");
+  return 0;
+}
+
+/* Record until the init exits.  Signals: SIGCHLD reaps, SIGINT/SIGTERM/
+ * SIGHUP stop the container, the others are forwarded to the init as `run`
+ * does. */
+static int
+record_loop (struct recorder *rec, pid_t pid, int notify_fd, int sfd, int *exit_status, mrt_error_t *err)
+{
+  cleanup_close int tfd = timerfd_create (CLOCK_MONOTONIC, TFD_CLOEXEC);
+  int stops = 0;
+
+  if (tfd < 0)
+    return mrt_error_sys (err, "seccomp record: timerfd_create");
+  for (;;)
+    {
+      struct pollfd pfd[3] = {
+        { .fd = sfd, .events = POLLIN },
+        { .fd = notify_fd, .events = POLLIN },
+        { .fd = tfd, .events = POLLIN },
+      };
+      int timeout = progress (rec, false);
+      if (poll (pfd, 3, timeout) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return mrt_error_sys (err, "seccomp record: poll");
+        }
+      if (pfd[1].revents & POLLIN)
+        {
+          if (record_one (rec, notify_fd, err) < 0)
+            return -1;
+        }
+      else if (pfd[1].revents)
+        notify_fd = -1; /* no task uses the filter any more */
+      if (pfd[2].revents & POLLIN)
+        {
+          uint64_t ticks;
+          if (read (tfd, &ticks, sizeof (ticks)) < 0 && errno != EAGAIN)
+            return mrt_error_sys (err, "seccomp record: timerfd");
+          notice (rec->o, "the container did not stop within %d s: killing it", STOP_GRACE_SECONDS);
+          kill (pid, SIGKILL);
+        }
+      if (!(pfd[0].revents & POLLIN))
+        continue;
+      struct signalfd_siginfo si;
+      ssize_t n = read (sfd, &si, sizeof (si));
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        continue;
+      if (n != sizeof (si))
+        return mrt_error_sys (err, "seccomp record: read signals");
+      switch (si.ssi_signo)
+        {
+        case SIGCHLD:
+          {
+            int status;
+            pid_t r = waitpid (pid, &status, WNOHANG);
+            if (r < 0 && errno != EINTR)
+              return mrt_error_sys (err, "seccomp record: wait for the container");
+            if (r == pid)
+              {
+                *exit_status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+                return drain (rec, notify_fd, err);
+              }
+            break;
+          }
+        case SIGINT:
+        case SIGTERM:
+        case SIGHUP:
+          /* The init (our child, not reaped yet) cannot have been replaced
+           * by another process with its pid. */
+          if (stops++ == 0)
+            {
+              notice (rec->o, "stopping the container: SIGTERM to its init (interrupt again to kill it)");
+              kill (pid, SIGTERM);
+              if (arm_grace_timer (tfd, err) < 0)
+                return -1;
+            }
+          else
+            {
+              notice (rec->o, "killing the container");
+              kill (pid, SIGKILL);
+            }
+          break;
+        default:
+          kill (pid, (int)si.ssi_signo);
+        }
+    }
+}
+
+/* The parent directory of the output must exist and be writable before the
+ * workload runs, not only after. */
+static int
+check_output (const char *output, mrt_error_t *err)
+{
+  if (output == NULL || *output == '\0')
+    return mrt_error_make (err, EINVAL, "--output: required");
+  cleanup_free char *dir = xstrdup (output);
+  char *slash = strrchr (dir, '/');
+  const char *d = slash == NULL ? "." : slash == dir ? "/" : (*slash = '\0', dir);
+  if (access (d, W_OK) < 0)
+    return mrt_error_sys (err, "--output: directory `%s`", d);
+  return 0;
+}
+
+/* Like the end of `run`: state, cgroup and whatever still runs in it. */
+static void
+delete_container (struct mrt_context *ctx, const char *id)
+{
+  struct mrt_state_dir d;
+  mrt_error_t ignored = NULL;
+  if (mrt_state_dir_open (ctx->state_root, id, true, &d, &ignored) == 0)
+    mrt_delete_locked (ctx, &d, true, &ignored);
+  mrt_error_free (&ignored);
+}
+
+/* The names only minirt's own post-load set-up needed, for the user. */
+static char *
+runtime_only_names (struct recorder *rec)
+{
+  size_t n_rt = 0, n_wl = 0, unnamed = 0;
+  char **rt = mrt_seccomp_recording_names (rec->runtime, &n_rt, &unnamed);
+  char **wl = mrt_seccomp_recording_names (rec->workload, &n_wl, &unnamed);
+  char *out = xstrdup ("");
+  for (size_t i = 0; i < n_rt; i++)
+    {
+      bool used = false;
+      for (size_t k = 0; k < n_wl && !used; k++)
+        used = strcmp (rt[i], wl[k]) == 0;
+      if (used)
+        continue;
+      char *next = xasprintf ("%s%s%s", out, *out ? ", " : "", rt[i]);
+      free (out);
+      out = next;
+    }
+  mrt_seccomp_recording_names_free (rt);
+  mrt_seccomp_recording_names_free (wl);
+  return out;
+}
+
+static int
+write_profile (struct recorder *rec, int exit_status, mrt_error_t *err)
+{
+  const struct mrt_seccomp_record_options *o = rec->o;
+  cleanup_free char *rt_only = runtime_only_names (rec);
+  size_t unnamed = 0;
+
+  mrt_seccomp_recording_merge (rec->workload, rec->runtime);
+  struct mrt_seccomp *p = mrt_seccomp_recording_profile (rec->workload, 0, &unnamed);
+  cleanup_free char *json = mrt_seccomp_profile_to_json (p, o->format);
+  size_t n_names = p->n_syscalls ? p->syscalls[0].n_names : 0;
+  mrt_seccomp_free (p);
+  if (json == NULL)
+    return mrt_error_make (err, ENOMEM, "seccomp record: write the profile");
+  if (unnamed)
+    notice (o, "warning: %zu syscall numbers have no name in this libseccomp: the profile cannot allow them", unnamed);
+  if (*rt_only)
+    notice (o, "also allowed: %s (made by minirt under the filter, after loading it and before execve)", rt_only);
+  if (mrt_write_file_atomic (o->output, json, strlen (json), 0644, err) < 0)
+    return mrt_error_prefix (err, "--output");
+  notice (o, "the workload exited with status %d; %zu syscalls allowed in %s", exit_status, n_names, o->output);
+  return 0;
+}
+
+static void
+recorder_fini (struct recorder *rec)
+{
+  mrt_seccomp_recording_free (rec->workload);
+  mrt_seccomp_recording_free (rec->runtime);
+}
+
+int
+mrt_seccomp_record (struct mrt_context *ctx, const struct mrt_seccomp_record_options *o, int *exit_status,
+                    mrt_error_t *err)
+{
+  const char *bundle = o->bundle && *o->bundle ? o->bundle : ".";
+  cleanup_free char *id = o->id ? xstrdup (o->id) : xasprintf ("minirt-record-%d", (int)getpid ());
+  cleanup_free char *config_path = xasprintf ("%s/config.json", bundle);
+  cleanup_free char *json = NULL, *config = NULL;
+  cleanup_spec struct mrt_spec *spec = NULL;
+  struct recorder rec = { .o = o };
+  size_t len = 0;
+  sigset_t all, old;
+  cleanup_close int sfd = -1;
+  cleanup_close int notify_fd = -1;
+  struct mrt_state_dir d;
+  pid_t pid = 0;
+  int ret = -1;
+
+  *exit_status = 0;
+  if (mrt_validate_id (id, err) < 0 || check_output (o->output, err) < 0)
+    return -1;
+  /* Every mistake in the bundle is reported against the user's own file. */
+  if (mrt_read_file (config_path, 16 * 1024 * 1024, &json, &len, err) < 0)
+    return -1;
+  if (mrt_spec_parse (json, len, "config.json", &spec, err) < 0)
+    return -1;
+  if (spec->linux_ && spec->linux_->seccomp)
+    notice (o, "the bundle's linux.seccomp is replaced by the recording filter while recording");
+  if (recording_config (json, len, &config, err) < 0)
+    return -1;
+
+  rec.workload = mrt_seccomp_recording_new ();
+  rec.runtime = mrt_seccomp_recording_new ();
+  clock_gettime (CLOCK_MONOTONIC, &rec.reported_at);
+
+  /* Blocked before the container exists, so an interrupt can never leave
+   * it behind; the init unblocks its own mask. */
+  sigfillset (&all);
+  sigprocmask (SIG_BLOCK, &all, &old);
+  sfd = signalfd (-1, &all, SFD_CLOEXEC);
+  if (sfd < 0)
+    {
+      mrt_error_sys (err, "seccomp record: signalfd");
+      goto out;
+    }
+
+  struct mrt_create_options copts = {
+    .id = id,
+    .bundle = bundle,
+    .config_data = config,
+    .config_len = strlen (config),
+    .seccomp_own_listener = true,
+  };
+  if (mrt_create_locked (ctx, &copts, &d, &pid, err) < 0)
+    goto out;
+  struct mrt_start_listener keep = { .pre_exec_fn = on_pre_exec, .data = &rec, .fd = -1 };
+  if (mrt_start_locked_ex (ctx, &d, &keep, err) < 0)
+    {
+      mrt_state_dir_close (&d);
+      goto fail;
+    }
+  mrt_state_dir_close (&d);
+  notify_fd = keep.fd;
+  if (notify_fd < 0)
+    {
+      mrt_error_make (err, 0, "seccomp record: the container's filter has no listener");
+      goto fail;
+    }
+  notice (o, "recording container `%s` (interrupt to stop it and write the profile)", id);
+  /* The last syscall before execve returned is the execve itself. */
+  if (rec.have_last)
+    mrt_seccomp_recording_add (rec.workload, rec.last_pre_exec.arch, rec.last_pre_exec.nr);
+
+  if (record_loop (&rec, pid, notify_fd, sfd, exit_status, err) < 0)
+    goto fail;
+  pid = 0; /* reaped */
+  close (steal_fd (&notify_fd));
+  progress (&rec, true);
+  delete_container (ctx, id);
+  ret = write_profile (&rec, *exit_status, err);
+  goto out;
+
+fail:
+  if (pid > 0)
+    kill (pid, SIGKILL);
+  delete_container (ctx, id);
+  if (pid > 0)
+    while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+      ;
+out:
+  if (sfd >= 0)
+    close (steal_fd (&sfd));
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  recorder_fini (&rec);
+  return ret;
+}

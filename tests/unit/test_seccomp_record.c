@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* seccomp record's pure parts: the recorded set, the allowlist made of it
+ * (sorting, architectures) and the profile JSON writer. */
+#include <criterion/criterion.h>
+#include <linux/audit.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "minirt/seccomp_profile.h"
+#include "minirt/seccomp_record.h"
+
+/* libseccomp's <seccomp.h> is hidden by ours on the include path: its
+ * architecture values are the kernel's (x32 aside), and the syscall numbers
+ * of the ABIs used here are fixed forever. */
+#define SCMP_ARCH_X86_64 AUDIT_ARCH_X86_64
+#define SCMP_ARCH_X86 AUDIT_ARCH_I386
+#define SCMP_ARCH_X32 (AUDIT_ARCH_X86_64 & ~__AUDIT_ARCH_64BIT)
+#define SCMP_ARCH_AARCH64 AUDIT_ARCH_AARCH64
+#define X32_BIT 0x40000000
+
+struct known
+{
+  uint32_t arch;
+  const char *name;
+  int nr;
+};
+
+static const struct known known[] = {
+  { SCMP_ARCH_X86_64, "read", 0 },        { SCMP_ARCH_X86_64, "write", 1 },        { SCMP_ARCH_X86_64, "brk", 12 },
+  { SCMP_ARCH_X86_64, "execve", 59 },     { SCMP_ARCH_X86_64, "exit_group", 231 }, { SCMP_ARCH_X86_64, "openat", 257 },
+  { SCMP_ARCH_X86, "read", 3 },           { SCMP_ARCH_X86, "write", 4 },           { SCMP_ARCH_X86, "socketcall", 102 },
+  { SCMP_ARCH_X32, "read", X32_BIT | 0 },
+};
+
+static int
+nr_of (uint32_t arch, const char *name)
+{
+  for (size_t i = 0; i < sizeof (known) / sizeof (known[0]); i++)
+    if (known[i].arch == arch && strcmp (known[i].name, name) == 0)
+      return known[i].nr;
+  cr_assert_fail ("no number for %s", name);
+  return -1;
+}
+
+Test (recording, counts_each_call_once)
+{
+  struct mrt_seccomp_recording *r = mrt_seccomp_recording_new ();
+  int rd = nr_of (SCMP_ARCH_X86_64, "read");
+  cr_assert (mrt_seccomp_recording_add (r, AUDIT_ARCH_X86_64, rd));
+  cr_assert_not (mrt_seccomp_recording_add (r, AUDIT_ARCH_X86_64, rd));
+  cr_assert (mrt_seccomp_recording_add (r, AUDIT_ARCH_I386, nr_of (SCMP_ARCH_X86, "read")));
+  cr_assert_eq (mrt_seccomp_recording_count (r), 2);
+  mrt_seccomp_recording_free (r);
+}
+
+Test (recording, names_sorted_unique_across_architectures)
+{
+  struct mrt_seccomp_recording *r = mrt_seccomp_recording_new ();
+  const char *in[] = { "write", "openat", "read", "exit_group", "brk", "read" };
+  for (size_t i = 0; i < sizeof (in) / sizeof (in[0]); i++)
+    mrt_seccomp_recording_add (r, AUDIT_ARCH_X86_64, nr_of (SCMP_ARCH_X86_64, in[i]));
+  /* The same names on i386, where the numbers differ. */
+  mrt_seccomp_recording_add (r, AUDIT_ARCH_I386, nr_of (SCMP_ARCH_X86, "write"));
+  mrt_seccomp_recording_add (r, AUDIT_ARCH_I386, nr_of (SCMP_ARCH_X86, "socketcall"));
+  size_t n = 0, unnamed = 0;
+  char **names = mrt_seccomp_recording_names (r, &n, &unnamed);
+  const char *want[] = { "brk", "exit_group", "openat", "read", "socketcall", "write" };
+  cr_assert_eq (n, 6);
+  cr_assert_eq (unnamed, 0);
+  for (size_t i = 0; i < n; i++)
+    cr_assert_str_eq (names[i], want[i]);
+  cr_assert_null (names[n]);
+  mrt_seccomp_recording_names_free (names);
+  mrt_seccomp_recording_free (r);
+}
+
+Test (recording, x32_calls_are_their_own_architecture)
+{
+  struct mrt_seccomp_recording *r = mrt_seccomp_recording_new ();
+  /* The kernel reports x32 as x86_64 with the x32 bit in the number. */
+  int nr = nr_of (SCMP_ARCH_X32, "read");
+  mrt_seccomp_recording_add (r, AUDIT_ARCH_X86_64, nr);
+  size_t unnamed = 0;
+  struct mrt_seccomp *p = mrt_seccomp_recording_profile (r, SCMP_ARCH_X86_64, &unnamed);
+  cr_assert_eq (p->n_architectures, 2);
+  cr_assert_str_eq (p->architectures[0], "SCMP_ARCH_X86_64");
+  cr_assert_str_eq (p->architectures[1], "SCMP_ARCH_X32");
+  cr_assert_eq (p->n_syscalls, 1);
+  cr_assert_str_eq (p->syscalls[0].names[0], "read");
+  mrt_seccomp_free (p);
+  mrt_seccomp_recording_free (r);
+}
+
+Test (recording, profile_is_a_minimal_allowlist)
+{
+  struct mrt_seccomp_recording *r = mrt_seccomp_recording_new ();
+  mrt_seccomp_recording_add (r, AUDIT_ARCH_X86_64, nr_of (SCMP_ARCH_X86_64, "write"));
+  mrt_seccomp_recording_add (r, AUDIT_ARCH_X86_64, nr_of (SCMP_ARCH_X86_64, "execve"));
+  mrt_seccomp_recording_add (r, AUDIT_ARCH_X86_64, 9999); /* no such syscall */
+  size_t unnamed = 0;
+  struct mrt_seccomp *p = mrt_seccomp_recording_profile (r, SCMP_ARCH_X86_64, &unnamed);
+  cr_assert_eq (unnamed, 1);
+  cr_assert_eq (p->default_action, MRT_SCMP_ACT_ERRNO);
+  cr_assert_not (p->default_errno_ret.set);
+  /* Only the native architecture: x86 and x32 were never used. */
+  cr_assert_eq (p->n_architectures, 1);
+  cr_assert_str_eq (p->architectures[0], "SCMP_ARCH_X86_64");
+  cr_assert_eq (p->n_syscalls, 1);
+  cr_assert_eq (p->syscalls[0].action, MRT_SCMP_ACT_ALLOW);
+  cr_assert_eq (p->syscalls[0].n_names, 2);
+  cr_assert_str_eq (p->syscalls[0].names[0], "execve");
+  cr_assert_str_eq (p->syscalls[0].names[1], "write");
+  char *json = mrt_seccomp_profile_to_json (p, MRT_SECCOMP_PROFILE_OCI);
+  cr_assert_str_eq (json, "{\n"
+                          "  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n"
+                          "  \"architectures\": [\n"
+                          "    \"SCMP_ARCH_X86_64\"\n"
+                          "  ],\n"
+                          "  \"syscalls\": [\n"
+                          "    {\n"
+                          "      \"names\": [\n"
+                          "        \"execve\",\n"
+                          "        \"write\"\n"
+                          "      ],\n"
+                          "      \"action\": \"SCMP_ACT_ALLOW\"\n"
+                          "    }\n"
+                          "  ]\n"
+                          "}\n");
+  free (json);
+  mrt_seccomp_free (p);
+  mrt_seccomp_recording_free (r);
+}
+
+Test (recording, native_first_then_seen_architectures_in_libseccomp_order)
+{
+  struct mrt_seccomp_recording *r = mrt_seccomp_recording_new ();
+  mrt_seccomp_recording_add (r, AUDIT_ARCH_X86_64, nr_of (SCMP_ARCH_X86_64, "read"));
+  mrt_seccomp_recording_add (r, AUDIT_ARCH_I386, nr_of (SCMP_ARCH_X86, "read"));
+  size_t unnamed = 0;
+  /* As if recorded on an arm64 machine running x86 binaries. */
+  struct mrt_seccomp *p = mrt_seccomp_recording_profile (r, SCMP_ARCH_AARCH64, &unnamed);
+  cr_assert_eq (p->n_architectures, 3);
+  cr_assert_str_eq (p->architectures[0], "SCMP_ARCH_AARCH64");
+  cr_assert_str_eq (p->architectures[1], "SCMP_ARCH_X86");
+  cr_assert_str_eq (p->architectures[2], "SCMP_ARCH_X86_64");
+  mrt_seccomp_free (p);
+  mrt_seccomp_recording_free (r);
+}
+
+Test (recording, merge_and_empty)
+{
+  struct mrt_seccomp_recording *a = mrt_seccomp_recording_new ();
+  struct mrt_seccomp_recording *b = mrt_seccomp_recording_new ();
+  size_t unnamed = 0;
+  struct mrt_seccomp *p = mrt_seccomp_recording_profile (a, SCMP_ARCH_X86_64, &unnamed);
+  cr_assert_eq (p->n_syscalls, 0, "nothing recorded: no rule");
+  char *json = mrt_seccomp_profile_to_json (p, MRT_SECCOMP_PROFILE_OCI);
+  cr_assert_null (strstr (json, "syscalls"));
+  free (json);
+  mrt_seccomp_free (p);
+  mrt_seccomp_recording_add (a, AUDIT_ARCH_X86_64, 0);
+  mrt_seccomp_recording_add (b, AUDIT_ARCH_X86_64, 0);
+  mrt_seccomp_recording_add (b, AUDIT_ARCH_X86_64, 1);
+  mrt_seccomp_recording_merge (a, b);
+  cr_assert_eq (mrt_seccomp_recording_count (a), 2);
+  mrt_seccomp_recording_free (a);
+  mrt_seccomp_recording_free (b);
+}
+
+Test (profile_json, format_names)
+{
+  enum mrt_seccomp_profile_format f;
+  cr_assert (mrt_seccomp_profile_format_from_name ("oci", &f));
+  cr_assert_eq (f, MRT_SECCOMP_PROFILE_OCI);
+  cr_assert (mrt_seccomp_profile_format_from_name ("kubernetes", &f));
+  cr_assert_eq (f, MRT_SECCOMP_PROFILE_KUBERNETES);
+  cr_assert_not (mrt_seccomp_profile_format_from_name ("yaml", &f));
+}
+
+Test (profile_json, kubernetes_layout_is_seed_000s)
+{
+  char *names[] = { "accept4", "bind" };
+  char *archs[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32" };
+  struct mrt_seccomp_syscall sc = { .names = names, .n_names = 2, .action = MRT_SCMP_ACT_ALLOW };
+  struct mrt_seccomp p = {
+    .default_action = MRT_SCMP_ACT_ERRNO,
+    .architectures = archs,
+    .n_architectures = 3,
+    .syscalls = &sc,
+    .n_syscalls = 1,
+  };
+  char *json = mrt_seccomp_profile_to_json (&p, MRT_SECCOMP_PROFILE_KUBERNETES);
+  cr_assert_str_eq (json, "{\n"
+                          "    \"defaultAction\": \"SCMP_ACT_ERRNO\",\n"
+                          "    \"architectures\": [\n"
+                          "        \"SCMP_ARCH_X86_64\",\n"
+                          "        \"SCMP_ARCH_X86\",\n"
+                          "        \"SCMP_ARCH_X32\"\n"
+                          "    ],\n"
+                          "    \"syscalls\": [\n"
+                          "        {\n"
+                          "            \"names\": [\n"
+                          "                \"accept4\",\n"
+                          "                \"bind\"\n"
+                          "            ],\n"
+                          "            \"action\": \"SCMP_ACT_ALLOW\"\n"
+                          "        }\n"
+                          "    ]\n"
+                          "}\n");
+  free (json);
+}
+
+/* Every field the writer knows survives writing and parsing again. */
+Test (profile_json, round_trip_through_the_parser)
+{
+  const char *in = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,"
+                   "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_AARCH64\"],"
+                   "\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"],"
+                   "\"listenerPath\":\"/run/agent.sock\",\"listenerMetadata\":\"a \\\"b\\\"\","
+                   "\"syscalls\":[{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\","
+                   "\"args\":[{\"index\":0,\"value\":2114060288,\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+                   "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\","
+                   "\"args\":[{\"index\":0,\"value\":18446744073709551615,\"op\":\"SCMP_CMP_EQ\"}]},"
+                   "{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}";
+  struct mrt_seccomp *a = NULL, *b = NULL;
+  mrt_error_t err = NULL;
+  cr_assert_eq (mrt_seccomp_parse (in, strlen (in), "in.json", &a, &err), 0);
+  for (int f = MRT_SECCOMP_PROFILE_OCI; f <= MRT_SECCOMP_PROFILE_KUBERNETES; f++)
+    {
+      char *json = mrt_seccomp_profile_to_json (a, (enum mrt_seccomp_profile_format)f);
+      cr_assert_eq (mrt_seccomp_parse (json, strlen (json), "out.json", &b, &err), 0, "%s", json);
+      cr_assert_not_null (strstr (json, "18446744073709551615"), "64-bit values written exactly");
+      cr_assert_eq (b->default_action, a->default_action);
+      cr_assert (b->default_errno_ret.set);
+      cr_assert_eq (b->default_errno_ret.value, 38);
+      cr_assert_eq (b->n_architectures, 2);
+      cr_assert_str_eq (b->architectures[1], "SCMP_ARCH_AARCH64");
+      cr_assert_eq (b->n_flags, 1);
+      cr_assert_str_eq (b->listener_path, "/run/agent.sock");
+      cr_assert_str_eq (b->listener_metadata, "a \"b\"");
+      cr_assert_eq (b->n_syscalls, 3);
+      cr_assert_eq (b->syscalls[0].n_args, 1);
+      cr_assert_eq (b->syscalls[0].args[0].op, MRT_SCMP_CMP_MASKED_EQ);
+      cr_assert_eq (b->syscalls[0].args[0].value, 2114060288);
+      cr_assert_eq (b->syscalls[1].args[0].value, UINT64_MAX);
+      cr_assert_eq (b->syscalls[2].n_names, 2);
+      cr_assert_str_eq (b->syscalls[2].names[1], "mkdirat");
+      cr_assert_eq (b->syscalls[2].action, MRT_SCMP_ACT_ERRNO);
+      cr_assert (b->syscalls[2].errno_ret.set);
+      cr_assert_eq (b->syscalls[2].errno_ret.value, 1);
+      mrt_seccomp_free (b);
+      free (json);
+    }
+  mrt_seccomp_free (a);
+}
