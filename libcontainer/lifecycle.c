@@ -82,8 +82,8 @@ take_seccomp_listener (const struct mrt_spec *spec, const struct mrt_state_dir *
   cleanup_close int notify = mrt_seccomp_take_listener (r->pid, n, conn, err);
   if (notify < 0)
     return -1;
-  if (mrt_seccomp_supervise_until_exec_ex (notify, conn, n, keep ? keep->pre_exec_fn : NULL,
-                                           keep ? keep->data : NULL, err)
+  if (mrt_seccomp_supervise_until_exec_ex (notify, conn, n, keep ? keep->pre_exec_fn : NULL, keep ? keep->data : NULL,
+                                           err)
       < 0)
     return -1;
   /* create checked the annotations already. */

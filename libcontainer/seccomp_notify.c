@@ -196,7 +196,7 @@ continue_one (int notify_fd, struct pre_exec_watch *w, mrt_error_t *err)
   /* The hand-over (recv of the acknowledgement, close of the listener) is
    * only made because of the listener: not reported. */
   if (!w->handed_over && req.data.nr == __NR_close && req.data.arch == seccomp_arch_native ()
-      && req.data.args[0] == (uint64_t) w->announced_fd)
+      && req.data.args[0] == (uint64_t)w->announced_fd)
     w->handed_over = true;
   memset (&resp, 0, sizeof (resp));
   resp.id = req.id;
