@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -308,5 +311,25 @@ mrt_ns_unshare_late (const struct mrt_ns_plan *plan, const struct mrt_time_offse
     }
   else if (offsets && (offsets->has_monotonic || offsets->has_boottime))
     return mrt_error_make (err, EINVAL, "linux.timeOffsets: needs a new time namespace");
+  return 0;
+}
+
+int
+mrt_ns_loopback_up (mrt_error_t *err)
+{
+  struct ifreq ifr;
+  cleanup_close int s = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+  if (s < 0)
+    return mrt_error_sys (err, "network namespace: bring lo up: socket");
+  memset (&ifr, 0, sizeof (ifr));
+  strcpy (ifr.ifr_name, "lo");
+  if (ioctl (s, SIOCGIFFLAGS, &ifr) < 0)
+    return mrt_error_sys (err, "network namespace: bring lo up: get its flags");
+  if (ifr.ifr_flags & IFF_UP)
+    return 0;
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl (s, SIOCSIFFLAGS, &ifr) < 0)
+    return mrt_error_sys (err, "network namespace: bring lo up");
   return 0;
 }

@@ -51,5 +51,9 @@ int mrt_ns_join_paths (const struct mrt_ns_plan *plan, mrt_error_t *err);
 /* Child, after the parent placed it in its cgroup: new cgroup and time
  * namespaces. */
 int mrt_ns_unshare_late (const struct mrt_ns_plan *plan, const struct mrt_time_offsets *offsets, mrt_error_t *err);
+/* Child, in a network namespace it created: bring the loopback interface up,
+ * as runc does (its specconv adds a "loopback" network for a new netns), so
+ * 127.0.0.1 works inside the container. */
+int mrt_ns_loopback_up (mrt_error_t *err);
 
 #endif

@@ -17,7 +17,8 @@
  *      PDEATHSIG while the parent may still die half-way; wait for GO
  *   1. the late namespaces (cgroup namespace rooted at the container's
  *      cgroup, time + timeOffsets);
- *      in a user namespace become its root (setresuid/setresgid 0)
+ *      in a user namespace become its root (setresuid/setresgid 0);
+ *      in a new network namespace bring lo up (as runc)
  *   2. session keyring (unless --no-new-keyring), new session
  *   3. mrt_rootfs_prepare (propagation, rootfs bind, mounts, /dev, devices)
  *   4. createContainer hooks
@@ -287,6 +288,8 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
       mrt_error_sys (&err, "linux.uidMappings: become root of the user namespace");
       child_fail (l, -1, &err);
     }
+  if (l->ns.create[MRT_NS_NETWORK] && mrt_ns_loopback_up (&err) < 0)
+    child_fail (l, -1, &err);
 
   /* 2. */
   if (!l->no_new_keyring && join_session_keyring (l->id, &err) < 0)
