@@ -250,3 +250,12 @@ add_ns() {
   [ ! -e "$STATE_ROOT/$CTR_ID" ]
   [ -z "$(find /sys/fs/cgroup -path "*minirt-test/$CTR_ID" -type d 2>/dev/null)" ]
 }
+
+@test "a new network namespace has lo up with 127.0.0.1, as under runc" {
+  set_args sh -c 'ip -o addr show lo; ip -o link show lo'
+  run minirt run "$CTR_ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"inet 127.0.0.1/8"* ]]
+  [[ "$output" == *"<LOOPBACK,UP,LOWER_UP>"* ]]
+}
