@@ -23,8 +23,8 @@
  *    between load and execve waits for anything but us;
  *  - of those pre-exec syscalls, the hand-over's own (recv of the
  *    acknowledgement, close of the listener) are not recorded; the others
- *    (with noNewPrivileges false: setgroups, setresuid, capset, prctl...;
- *    always close_range) are made under the filter by every run of this
+ *    (with noNewPrivileges false: setgroups, setresuid, capset, prctl...)
+ *    are made under the filter by every run of this
  *    bundle, with the enforced profile too, so they are recorded as needed
  *    by minirt and reported separately; the last one, the execve that starts
  *    the workload, belongs to the workload;
