@@ -168,7 +168,9 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
     return mrt_error_sys (err, "root.path: `%s`", root);
   if (spec->process->terminal && opts->console_socket == NULL && !foreground)
     return mrt_error_make (err, EINVAL, "process.terminal: needs --console-socket when the runtime detaches");
-  if (mrt_seccomp_report_mode (spec, &p->report, err) < 0)
+  /* A caller keeping the listener (seccomp record) answers every
+   * notification itself: no violation-report monitor. */
+  if (!opts->seccomp_own_listener && mrt_seccomp_report_mode (spec, &p->report, err) < 0)
     return -1;
   if (spec->linux_ && spec->linux_->seccomp
       && mrt_seccomp_compile_cached (spec->linux_->seccomp, ctx->log,

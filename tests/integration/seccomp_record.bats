@@ -167,8 +167,10 @@ native_arch() {
 }
 
 @test "the bundle's own linux.seccomp is replaced while recording, and left in config.json" {
-  # Seed 000's violation.json: the container could not even start.
-  update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO"}'
+  # Seed 000's violation.json: the container could not even start.  The
+  # violation-report annotation does not take the listener away either.
+  update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO"}
+    | .annotations = {"run.oci.minirt.seccomp-report": "stop"}'
   set_args sh -c 'mkdir /data/y'
   cp "$BUNDLE/config.json" "$BUNDLE/config.before"
   record --output "$PROFILE" "$CTR_ID"
