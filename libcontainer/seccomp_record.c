@@ -56,9 +56,7 @@
 #include "minirt/seccomp_record.h"
 #include "seccomp.h"
 #include "seccomp_internal.h"
-#include "spec_json.h"
 #include "utils.h"
-#include "yajl_helpers.h"
 
 /* After the first SIGINT/SIGTERM/SIGHUP the init gets SIGTERM and this long
  * to exit (docker stop's default) before it is killed. */
@@ -105,116 +103,21 @@ notice (const struct mrt_seccomp_record_options *o, const char *fmt, ...)
 
 /* ---- the config to run ------------------------------------------------------ */
 
-static void
-gen_recording_filter (yajl_gen g)
+/* {"defaultAction": "SCMP_ACT_NOTIFY", "architectures": [native, companions]} */
+static struct mrt_seccomp *
+recording_filter (void)
 {
+  struct mrt_seccomp *f = xmalloc0 (sizeof (*f));
   uint32_t native = seccomp_arch_native ();
-  yajl_gen_map_open (g);
-  gen_key_str (g, "defaultAction", "SCMP_ACT_NOTIFY");
-  gen_str (g, "architectures");
-  yajl_gen_array_open (g);
-  gen_str (g, mrt_seccomp_arch_name (native));
+  f->default_action = MRT_SCMP_ACT_NOTIFY;
+  f->architectures = xmalloc0 (4 * sizeof (char *));
+  f->architectures[f->n_architectures++] = xstrdup (mrt_seccomp_arch_name (native));
   for (size_t i = 0; i < ARRAY_SIZE (companion_table); i++)
     if (companion_table[i].native == native)
       for (size_t k = 0; k < 2; k++)
         if (companion_table[i].other[k] && mrt_seccomp_arch_name (companion_table[i].other[k]))
-          gen_str (g, mrt_seccomp_arch_name (companion_table[i].other[k]));
-  yajl_gen_array_close (g);
-  yajl_gen_map_close (g);
-}
-
-/* Write a yajl tree back; numbers keep their exact text. */
-static void
-gen_value (yajl_gen g, yajl_val v)
-{
-  if (YAJL_IS_OBJECT (v))
-    {
-      yajl_gen_map_open (g);
-      for (size_t i = 0; i < v->u.object.len; i++)
-        {
-          gen_str (g, v->u.object.keys[i]);
-          gen_value (g, v->u.object.values[i]);
-        }
-      yajl_gen_map_close (g);
-    }
-  else if (YAJL_IS_ARRAY (v))
-    {
-      yajl_gen_array_open (g);
-      for (size_t i = 0; i < v->u.array.len; i++)
-        gen_value (g, v->u.array.values[i]);
-      yajl_gen_array_close (g);
-    }
-  else if (YAJL_IS_STRING (v))
-    gen_str (g, v->u.string);
-  else if (YAJL_IS_NUMBER (v))
-    yajl_gen_number (g, v->u.number.r, strlen (v->u.number.r));
-  else if (YAJL_IS_TRUE (v))
-    yajl_gen_bool (g, 1);
-  else if (YAJL_IS_FALSE (v))
-    yajl_gen_bool (g, 0);
-  else
-    yajl_gen_null (g);
-}
-
-/* `linux` with `seccomp` replaced (or added). */
-static void
-gen_linux (yajl_gen g, yajl_val linux_)
-{
-  yajl_gen_map_open (g);
-  for (size_t i = 0; linux_ && i < linux_->u.object.len; i++)
-    {
-      if (strcmp (linux_->u.object.keys[i], "seccomp") == 0)
-        continue;
-      gen_str (g, linux_->u.object.keys[i]);
-      gen_value (g, linux_->u.object.values[i]);
-    }
-  gen_str (g, "seccomp");
-  gen_recording_filter (g);
-  yajl_gen_map_close (g);
-}
-
-/* The bundle's config (already validated by the spec parser) with
- * linux.seccomp replaced by the recording filter. */
-static int
-recording_config (const char *json, size_t len, char **out, mrt_error_t *err)
-{
-  yajl_val tree = NULL;
-  bool linux_done = false;
-
-  if (sj_tree_parse (json, len, "config.json", &tree, err) < 0)
-    return -1;
-  yajl_gen g = yajl_gen_alloc (NULL);
-  if (g == NULL)
-    {
-      yajl_tree_free (tree);
-      return mrt_error_make (err, ENOMEM, "config.json: copy");
-    }
-  yajl_gen_map_open (g);
-  for (size_t i = 0; i < tree->u.object.len; i++)
-    {
-      const char *key = tree->u.object.keys[i];
-      yajl_val v = tree->u.object.values[i];
-      gen_str (g, key);
-      /* Duplicated keys: Go (and our parser) keep the last one. */
-      if (strcmp (key, "linux") == 0)
-        {
-          gen_linux (g, YAJL_IS_OBJECT (v) ? v : NULL);
-          linux_done = true;
-        }
-      else
-        gen_value (g, v);
-    }
-  if (!linux_done)
-    {
-      gen_str (g, "linux");
-      gen_linux (g, NULL);
-    }
-  yajl_gen_map_close (g);
-  yajl_tree_free (tree);
-  *out = gen_finish (g);
-  if (*out == NULL)
-    return mrt_error_make (err, ENOMEM, "config.json: copy");
-  return 0;
+          f->architectures[f->n_architectures++] = xstrdup (mrt_seccomp_arch_name (companion_table[i].other[k]));
+  return f;
 }
 
 /* ---- the recorder ------------------------------------------------------------ */
@@ -453,7 +356,8 @@ write_profile (struct recorder *rec, int exit_status, mrt_error_t *err)
 
   mrt_seccomp_recording_merge (rec->workload, rec->runtime);
   struct mrt_seccomp *p = mrt_seccomp_recording_profile (rec->workload, 0, &unnamed);
-  cleanup_free char *json = mrt_seccomp_profile_to_json (p, o->format);
+  cleanup_free char *doc = mrt_seccomp_to_json (p, o->format);
+  cleanup_free char *json = doc ? xasprintf ("%s\n", doc) : NULL;
   size_t n_names = p->n_syscalls ? p->syscalls[0].n_names : 0;
   mrt_seccomp_free (p);
   if (json == NULL)
@@ -503,7 +407,10 @@ mrt_seccomp_record (struct mrt_context *ctx, const struct mrt_seccomp_record_opt
     return -1;
   if (spec->linux_ && spec->linux_->seccomp)
     notice (o, "the bundle's linux.seccomp is replaced by the recording filter while recording");
-  if (recording_config (json, len, &config, err) < 0)
+  struct mrt_seccomp *filter = recording_filter ();
+  config = mrt_config_set_seccomp (json, len, "config.json", filter, err);
+  mrt_seccomp_free (filter);
+  if (config == NULL)
     return -1;
 
   rec.workload = mrt_seccomp_recording_new ();

@@ -11,8 +11,6 @@
 #include "utils.h"
 
 /* clang-format off */
-static const struct mrt_opt_table no_sub_opts = { NULL, 0 };
-
 static const struct mrt_command seccomp_commands[] = {
   { "record", "[--bundle DIR] --output PROFILE [<container-id>]", "run a bundle and record the syscalls it makes",
     &mrt_seccomp_record_opts, 0, 1, false, mrt_cmd_seccomp_record },

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `minirt seccomp record`: flags, and progress lines on stderr. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "minirt/seccomp_record.h"
@@ -32,12 +33,14 @@ mrt_cmd_seccomp_record (struct mrt_cli *cli, const struct mrt_command *cmd, stru
     .id = argc > 0 ? argv[0] : NULL,
     .bundle = mrt_opt_get (cmd->opts, v, "bundle")->str,
     .output = mrt_opt_get (cmd->opts, v, "output")->str,
-    .format = MRT_SECCOMP_PROFILE_OCI,
+    .format = MRT_FORM_OCI,
     .notice = print_notice,
   };
   if (o.output == NULL)
     return mrt_error_make (err, 0, "seccomp record: --output PROFILE is required");
-  if (format && !mrt_seccomp_profile_format_from_name (format, &o.format))
+  if (format && strcmp (format, "kubernetes") == 0)
+    o.format = MRT_FORM_KUBERNETES;
+  else if (format && strcmp (format, "oci") != 0)
     return mrt_error_make (err, 0, "seccomp record: --format: unknown format \"%s\" (oci or kubernetes)", format);
   if (mrt_seccomp_record (&cli->ctx, &o, &status, err) < 0)
     return -1;

@@ -53,10 +53,10 @@ struct mrt_seccomp *mrt_seccomp_recording_profile (const struct mrt_seccomp_reco
 
 struct mrt_seccomp_record_options
 {
-  const char *id;     /* container id; NULL: "minirt-record-<pid>" */
-  const char *bundle; /* NULL: the current directory */
-  const char *output; /* the profile, written atomically */
-  enum mrt_seccomp_profile_format format;
+  const char *id;               /* container id; NULL: "minirt-record-<pid>" */
+  const char *bundle;           /* NULL: the current directory */
+  const char *output;           /* the profile, written atomically */
+  enum mrt_profile_form format; /* MRT_FORM_OCI or MRT_FORM_KUBERNETES */
   /* Progress and notes for the user, one line each without newline. */
   void (*notice) (void *data, const char *line);
   void *notice_data;

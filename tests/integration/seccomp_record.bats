@@ -145,7 +145,7 @@ native_arch() {
   [ -d "$BUNDLE/rootfs/data/x" ]
 }
 
-@test "--format kubernetes writes seed 000's kubelet profile layout" {
+@test "--format kubernetes writes a kubelet Localhost profile (seed 000's shape)" {
   set_args true
   record --format kubernetes --output "$PROFILE" "$CTR_ID"
   echo "$output"
@@ -153,16 +153,15 @@ native_arch() {
   [ "$(jq -c 'keys' "$PROFILE")" = '["architectures","defaultAction","syscalls"]' ]
   [ "$(jq -r .defaultAction "$PROFILE")" = SCMP_ACT_ERRNO ]
   [ "$(jq -c '[.syscalls[] | keys]' "$PROFILE")" = '[["action","names"]]' ]
+  [ "$(jq -r '.syscalls[0].action' "$PROFILE")" = SCMP_ACT_ALLOW ]
   [ "$(jq '[.syscalls[0].names[] | strings] | length > 3' "$PROFILE")" = true ]
-  # Indented by four spaces, as the seed's fine-grained.json.
-  [ "$(sed -n 2p "$PROFILE")" = '    "defaultAction": "SCMP_ACT_ERRNO",' ]
-  grep -qx '                "execve",' "$PROFILE"
-  # Same content as the OCI form of the same run.
+  jq -e '.syscalls[0].names | index("execve")' "$PROFILE" >/dev/null
+  # The same allowlist as the OCI form of the same run: for a recorded
+  # profile the two forms differ in nothing (no listener, no flags).
   cp "$PROFILE" "$BUNDLE/k8s.json"
-  record --output "$PROFILE" "$CTR_ID"
+  record --format oci --output "$PROFILE" "$CTR_ID"
   [ "$status" -eq 0 ]
   [ "$(jq -S -c . "$BUNDLE/k8s.json")" = "$(jq -S -c . "$PROFILE")" ]
-  [ "$(sed -n 2p "$PROFILE")" = '  "defaultAction": "SCMP_ACT_ERRNO",' ]
   assert_no_leftovers "$CTR_ID"
 }
 
