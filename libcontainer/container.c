@@ -558,7 +558,7 @@ int
 mrt_create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, struct mrt_state_dir *d, pid_t *pid,
                    mrt_error_t *err)
 {
-  return create_locked (ctx, opts, true, d, pid, err);
+  return create_locked (ctx, opts, true, d, pid, NULL, err);
 }
 
 int

@@ -30,8 +30,9 @@ struct mrt_start_listener
 };
 int mrt_start_locked_ex (struct mrt_context *ctx, struct mrt_state_dir *d, struct mrt_start_listener *keep,
                          mrt_error_t *err);
-/* create for a caller that stays in the foreground (a terminal needs no
- * console socket): on success the state dir stays locked, *pid is the init. */
+/* create for a caller that stays in the foreground and proxies no terminal
+ * (process.terminal needs --console-socket): on success the state dir stays
+ * locked, *pid is the init. */
 int mrt_create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, struct mrt_state_dir *d,
                        pid_t *pid, mrt_error_t *err);
 /* delete on a locked dir; closes it. */

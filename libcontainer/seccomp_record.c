@@ -405,6 +405,10 @@ mrt_seccomp_record (struct mrt_context *ctx, const struct mrt_seccomp_record_opt
     return -1;
   if (mrt_spec_parse (json, len, "config.json", &spec, err) < 0)
     return -1;
+  if (spec->process && spec->process->terminal)
+    return mrt_error_make (err, EINVAL,
+                           "config.json: process.terminal: seccomp record runs the workload without a terminal: set "
+                           "it to false");
   if (spec->linux_ && spec->linux_->seccomp)
     notice (o, "the bundle's linux.seccomp is replaced by the recording filter while recording");
   struct mrt_seccomp *filter = recording_filter ();

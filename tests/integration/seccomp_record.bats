@@ -222,7 +222,7 @@ native_arch() {
   assert_no_leftovers "$CTR_ID"
 }
 
-@test "record errors: missing --output, unknown --format, unwritable output, bad config; nothing left" {
+@test "record errors: missing --output, unknown --format, unwritable output, terminal, bad config; nothing left" {
   record "$CTR_ID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"--output"*"required"* ]]
@@ -237,7 +237,12 @@ native_arch() {
   [[ "$output" == *"--output: directory \`$BUNDLE/no/such/dir\`"* ]]
   [ ! -e "$BUNDLE/rootfs/data/dir" ]
 
-  update_config '.process.rlimits[0].type = "RLIMIT_BOGUS"'
+  update_config '.process.terminal = true'
+  record --output "$PROFILE" "$CTR_ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"config.json: process.terminal: seccomp record runs the workload without a terminal"* ]]
+
+  update_config '.process.terminal = false | .process.rlimits[0].type = "RLIMIT_BOGUS"'
   record --output "$PROFILE" "$CTR_ID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"config.json: process.rlimits[0].type"* ]]
