@@ -183,15 +183,16 @@ skip_if_not_implemented() {
     [ "$status" -eq 1 ] || fail "$c $*: status $status"
     [ "$stderr" = "minirt: $c: not implemented" ] || fail "$c $*: $stderr"
   }
-  run_pending exec -t --cwd / -e A=1 --env=B=2 -u 0:0 -c CAP_KILL --no-new-privs -d --pid-file p --console-socket s \
-    --preserve-fds 2 id sh -c 'echo -n'
-  run_pending exec -p process.json id
-  # Implemented (ops.bats): the flags parse, then the container is looked up.
+  # Implemented (exec.bats, ops.bats): the flags parse, then the container
+  # is looked up.
   run_parsed() {
     run --separate-stderr "$MINIRT" --root "$STATE_ROOT" "$@" <<<'{}'
     [ "$status" -eq 1 ] || fail "$*: status $status"
     [ "$stderr" = 'minirt: container `id` does not exist' ] || fail "$*: $stderr"
   }
+  run_parsed exec -t --cwd / -e A=1 --env=B=2 -u 0:0 -c CAP_KILL --no-new-privs -d --pid-file p --console-socket s \
+    --preserve-fds 2 id sh -c 'echo -n'
+  run_parsed exec -p process.json id
   run_parsed ps --format json id
   run_parsed ps id -ef
   run_parsed pause id
