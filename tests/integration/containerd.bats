@@ -67,8 +67,8 @@ task_field() { # task_field ID COLUMN(2=pid,3=status)
 
 # Wait (bounded) until task ID has status STATUS.
 wait_task_status() {
-  local id=$1 want=$2 i
-  for i in $(seq 300); do
+  local id=$1 want=$2
+  for _ in $(seq 300); do
     [ "$(task_field "$id" 3)" = "$want" ] && return 0
     sleep 0.1
   done
@@ -82,8 +82,8 @@ task_pids() {
 
 # Wait (bounded) until task ID has N processes.
 wait_task_nprocs() {
-  local id=$1 n=$2 i
-  for i in $(seq 300); do
+  local id=$1 n=$2
+  for _ in $(seq 300); do
     [ "$(task_pids "$id" | wc -l)" -eq "$n" ] && return 0
     sleep 0.1
   done
@@ -93,8 +93,8 @@ wait_task_nprocs() {
 # Wait (bounded) until task ID's init has a child: seen from the host, so
 # that it does not depend on the runtime's ps.
 wait_for_child() {
-  local id=$1 pid i
-  for i in $(seq 300); do
+  local id=$1 pid
+  for _ in $(seq 300); do
     pid=$(task_field "$id" 2)
     [ -n "$pid" ] && [ "$pid" != 0 ] && [ -n "$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)" ] && return 0
     sleep 0.1
@@ -104,8 +104,8 @@ wait_for_child() {
 
 # Wait (bounded) until task ID's init runs CMDLINE (args joined by spaces).
 wait_for_cmdline() {
-  local id=$1 want=$2 pid i
-  for i in $(seq 300); do
+  local id=$1 want=$2 pid
+  for _ in $(seq 300); do
     pid=$(task_field "$id" 2)
     [ "$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" = "$want" ] && return 0
     sleep 0.1
@@ -243,14 +243,14 @@ EOF
   # inherited on to every shim, and bats waits for its pipes to close.
   (
     cd "$CTRD_DIR" || exit 1
-    for fd in $(ls /proc/$BASHPID/fd); do
+    for fd in "/proc/$BASHPID/fd/"*; do
+      fd=${fd##*/}
       [ "$fd" -gt 2 ] && eval "exec $fd>&-"
     done
     exec containerd --config "$CTRD_DIR/config.toml" < /dev/null > "$CTRD_DIR/containerd.log" 2>&1
   ) &
   echo $! > "$CTRD_DIR/containerd.pid"
-  local i
-  for i in $(seq 300); do
+  for _ in $(seq 300); do
     ctr_ version >/dev/null 2>&1 && break
     kill -0 "$(cat "$CTRD_DIR/containerd.pid")" 2>/dev/null ||
       { echo "containerd died:" >&2; tail -n 20 "$CTRD_DIR/containerd.log" >&2; return 1; }
@@ -285,7 +285,7 @@ teardown() {
 # Stop what we started, by PID, whatever state the tests left it in.
 teardown_file() {
   [ -n "${CTRD_DIR:-}" ] && [ -d "$CTRD_DIR" ] || return 0
-  local pid f id rt i sockets=""
+  local pid f id rt sockets=""
   [ -S "$CTRD_DIR/containerd.sock" ] && remove_all_containers
   pid=$(cat "$CTRD_DIR/containerd.pid" 2>/dev/null)
   if [ -n "$pid" ]; then
