@@ -30,16 +30,20 @@ setgroups_denied (void)
   return deny;
 }
 
-/* runc's fixStdioPermissions: stdio not already owned by the user (and
- * not /dev/null) is given to the user, keeping its group, so that e.g. the
- * pty slave is the user's own terminal.  Refusals (an unmapped owner in a
- * user namespace, a read-only /dev) leave the fd alone, as in runc. */
+/* runc's fixStdioPermissions: stdio not already owned by the user is given
+ * to the user, keeping its group, so that the user can reopen it
+ * (/dev/stdout, /proc/self/fd/N) and own its terminal.  minirt hands the
+ * caller's stdio over untouched where runc puts its own pipes in between
+ * (foreground run and exec), so only what a container may own is changed:
+ * pipes and sockets (what containerd, conmon and runc itself pass) and a
+ * pty of the container's own devpts.  A caller's terminal or file stays the
+ * caller's.  Refusals (an unmapped owner in a user namespace, a read-only
+ * /dev) leave the fd alone, as in runc. */
 static int
 stdio_to_user (uid_t uid, mrt_error_t *err)
 {
-  struct stat null, st;
-  if (stat ("/dev/null", &null) < 0)
-    return mrt_error_sys (err, "stat /dev/null");
+  struct stat pts, st;
+  bool have_pts = stat ("/dev/pts/ptmx", &pts) == 0;
   for (int fd = 0; fd <= 2; fd++)
     {
       if (fstat (fd, &st) < 0)
@@ -48,7 +52,9 @@ stdio_to_user (uid_t uid, mrt_error_t *err)
             continue;
           return mrt_error_sys (err, "fstat fd %d", fd);
         }
-      if (st.st_uid == uid || (S_ISCHR (st.st_mode) && st.st_rdev == null.st_rdev))
+      bool ours = S_ISFIFO (st.st_mode) || S_ISSOCK (st.st_mode)
+                  || (S_ISCHR (st.st_mode) && have_pts && st.st_dev == pts.st_dev);
+      if (!ours || st.st_uid == uid)
         continue;
       if (fchown (fd, uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM && errno != EROFS)
         return mrt_error_sys (err, "chown fd %d to uid %u", fd, (unsigned)uid);

@@ -191,6 +191,14 @@ $expected"
   assert_only_init
 }
 
+@test "exec: stdio pipes go to the user (as runc's), the caller's files stay the caller's" {
+  start_ctr
+  run minirt exec --user 1000:1000 "$CTR_ID" sh -c 'stat -L -c %u /proc/$$/fd/1; echo reopened > /dev/stdout'
+  [ "${lines[0]}" = 1000 ] && [ "${lines[1]}" = reopened ] || fail "$output"
+  minirt exec --user 1000:1000 "$CTR_ID" true > "$BUNDLE/out.txt"
+  [ "$(stat -c %u "$BUNDLE/out.txt")" = 0 ]
+}
+
 @test "exec: the exit status comes back, 128+signal when killed" {
   start_ctr
   run minirt exec "$CTR_ID" sh -c 'exit 7'
