@@ -30,6 +30,23 @@ setup_file() {
   # Relative: nested under our own cgroup in every hierarchy.
   export PCGROUP="minirt-test/podman-$$"
   mkdir -p "$PTMP/tmp"
+  # As commands, for script(1) too.
+  cat >"$PTMP/pm" <<EOF
+#!/bin/sh
+rt=\$1
+shift
+export CONTAINERS_CONF="$PTMP/containers.conf"
+exec podman --root "$PTMP/storage" --runroot "$PTMP/run" --tmpdir "$PTMP/tmp" --storage-driver vfs \\
+  --cgroup-manager cgroupfs --events-backend file --network-config-dir "$PTMP/networks" --runtime "\$rt" "\$@"
+EOF
+  cat >"$PTMP/prun" <<EOF
+#!/bin/sh
+rt=\$1
+shift
+exec "$PTMP/pm" "\$rt" run --pull never --network none --cgroups=no-conmon --cgroup-parent "$PCGROUP" \\
+  --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "\$@"
+EOF
+  chmod 755 "$PTMP/pm" "$PTMP/prun"
   sed "s#^minirt = .*#minirt = [\"$MINIRT\"]#" "$REPO_ROOT/contrib/podman/containers.conf" > "$PTMP/containers.conf"
   grep -qF "minirt = [\"$MINIRT\"]" "$PTMP/containers.conf" || fail "contrib/podman/containers.conf has no minirt entry"
   "$REPO_ROOT/specs/make-bundle.sh" "$PTMP/image" >/dev/null
@@ -72,19 +89,12 @@ teardown() {
 
 # pm RUNTIME ARGS...: podman with the private configuration and storage.
 pm() {
-  local rt=$1
-  shift
-  CONTAINERS_CONF=$PTMP/containers.conf podman --root "$PTMP/storage" --runroot "$PTMP/run" \
-    --tmpdir "$PTMP/tmp" --storage-driver vfs --cgroup-manager cgroupfs --events-backend file \
-    --runtime "$rt" "$@"
+  "$PTMP/pm" "$@"
 }
 
 # prun RUNTIME [RUN OPTIONS] IMAGE CMD...: `podman run` with our defaults.
 prun() {
-  local rt=$1
-  shift
-  pm "$rt" run --pull never --network none --cgroups=no-conmon --cgroup-parent "$PCGROUP" \
-    --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$@"
+  "$PTMP/prun" "$@"
 }
 
 # `run` for commands that leave conmon and a container behind holding
@@ -425,10 +435,7 @@ unpause [0] running THAWED" ] || fail "$output"
   local rt cmd
   for rt in runc minirt; do
     # script runs podman on a pty, so podman asks conmon for a terminal.
-    cmd="CONTAINERS_CONF=$PTMP/containers.conf podman --root $PTMP/storage --runroot $PTMP/run --tmpdir $PTMP/tmp"
-    cmd+=" --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime $rt run --rm -t --pull never --network none"
-    cmd+=" --cgroups=no-conmon --cgroup-parent $PCGROUP --ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
-    cmd+=" $IMAGE sh -c 'tty; for fd in 0 1 2; do test -t \$fd && echo \$fd-tty; done; exit 5'"
+    cmd="$PTMP/prun $rt --rm -t $IMAGE sh -c 'tty; for fd in 0 1 2; do test -t \$fd && echo \$fd-tty; done; exit 5'"
     run script -qec "$cmd" /dev/null </dev/null
     output=$(tr -d '\r' <<<"$output")
     record "$rt"
@@ -446,10 +453,7 @@ unpause [0] running THAWED" ] || fail "$output"
   local rt cmd
   printf 'echo "got $((6 * 7))"\nexit 9\n' >"$PTMP/typed"
   for rt in runc minirt; do
-    cmd="CONTAINERS_CONF=$PTMP/containers.conf podman --root $PTMP/storage --runroot $PTMP/run --tmpdir $PTMP/tmp"
-    cmd+=" --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime $rt run --rm -it --pull never"
-    cmd+=" --network none --cgroups=no-conmon --cgroup-parent $PCGROUP --ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
-    cmd+=" $IMAGE sh"
+    cmd="$PTMP/prun $rt --rm -it $IMAGE sh"
     run script -qec "$cmd" /dev/null <"$PTMP/typed"
     # The echo of the typed lines depends on when they arrive; the answer does not.
     output=$(tr -d '\r' <<<"$output" | grep -x 'got 42' || true)
@@ -467,9 +471,7 @@ unpause [0] running THAWED" ] || fail "$output"
     name=minirt-podman-$rt-$BATS_TEST_NUMBER
     pbg prun "$rt" -d --name "$name" "$IMAGE" sleep 1000
     [ "$status" -eq 0 ] || fail "$rt run -d: $output"
-    cmd="CONTAINERS_CONF=$PTMP/containers.conf podman --root $PTMP/storage --runroot $PTMP/run --tmpdir $PTMP/tmp"
-    cmd+=" --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime $rt"
-    cmd+=" exec -t $name sh -c 'tty; test -t 1 && echo 1-tty; exit 6'"
+    cmd="$PTMP/pm $rt exec -t $name sh -c 'tty; test -t 1 && echo 1-tty; exit 6'"
     run script -qec "$cmd" /dev/null </dev/null
     output=$(tr -d '\r' <<<"$output")
     local st=$status out=$output
