@@ -49,17 +49,11 @@ target_open (struct mrt_context *ctx, const char *id, bool lock, struct target *
   t->have_rec = true;
   t->status = mrt_state_status (&t->d, &t->r);
 
-  /* linux.devices from the saved config: device rules on update keep them. */
-  cleanup_spec struct mrt_spec *spec = NULL;
+  /* The saved line says where the cgroup is; the config is not needed
+   * (update reloads it for linux.devices). */
   mrt_error_t ignored = NULL;
-  mrt_state_load_spec (&t->d, &spec, &ignored);
-  mrt_error_free (&ignored);
   struct mrt_cgroup_config cfg;
-  mrt_cgroup_config_for (ctx, id, spec, &cfg);
-  /* The cgroup does not keep pointers into the spec past this call except
-   * for the devices, which only update uses: it reloads them itself. */
-  cfg.devices = NULL;
-  cfg.n_devices = 0;
+  mrt_cgroup_config_for (ctx, id, NULL, &cfg);
   if (mrt_cgroup_restore (&cfg, t->r.cgroup, &t->cg, err) < 0)
     return -1;
   if (t->status == MRT_STATUS_RUNNING || t->status == MRT_STATUS_CREATED)

@@ -272,7 +272,32 @@ print_stats (const char *id, const struct mrt_cgroup_stats *s)
   put_u64 (stdout, &first, "periods", s->cpu_periods, true);
   put_u64 (stdout, &first, "throttled_periods", s->cpu_throttled_periods, true);
   put_u64 (stdout, &first, "throttled_time", s->cpu_throttled_ns, true);
-  printf ("}},\"memory\":{");
+  printf ("}},\"cpuset\":{");
+  first = true;
+  if (s->n_cpuset_cpus)
+    {
+      printf ("\"cpus\":[");
+      for (size_t i = 0; i < s->n_cpuset_cpus; i++)
+        printf ("%s%u", i ? "," : "", (unsigned)s->cpuset_cpus[i]);
+      printf ("]");
+      first = false;
+    }
+  put_u64 (stdout, &first, "cpu_exclusive", s->cpu_exclusive, false);
+  if (s->n_cpuset_mems)
+    {
+      printf (",\"mems\":[");
+      for (size_t i = 0; i < s->n_cpuset_mems; i++)
+        printf ("%s%u", i ? "," : "", (unsigned)s->cpuset_mems[i]);
+      printf ("]");
+    }
+  put_u64 (stdout, &first, "mem_hardwall", s->mem_hardwall, false);
+  put_u64 (stdout, &first, "mem_exclusive", s->mem_exclusive, false);
+  put_u64 (stdout, &first, "memory_migrate", s->memory_migrate, false);
+  put_u64 (stdout, &first, "memory_spread_page", s->memory_spread_page, false);
+  put_u64 (stdout, &first, "memory_spread_slab", s->memory_spread_slab, false);
+  put_u64 (stdout, &first, "memory_pressure", s->memory_pressure, false);
+  put_u64 (stdout, &first, "sched_load_balance", s->sched_load_balance, false);
+  printf (",\"sched_relax_domain_level\":%" PRId64 "},\"memory\":{", s->sched_relax_domain_level);
   if (s->memory_cache)
     printf ("\"cache\":%" PRIu64 ",", s->memory_cache);
   /* "usage" first without a comma: put_memory_entry writes one. */

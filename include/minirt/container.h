@@ -126,6 +126,12 @@ struct mrt_cgroup_stats
   bool has_kernel, has_kernel_tcp;
   uint64_t kernel_usage, kernel_limit, kernel_max_usage, kernel_failcnt;
   uint64_t kernel_tcp_usage, kernel_tcp_limit, kernel_tcp_max_usage, kernel_tcp_failcnt;
+  /* v1 cpuset settings (runc's "cpuset"): cpus and mems as lists. */
+  size_t n_cpuset_cpus, n_cpuset_mems;
+  uint16_t cpuset_cpus[MRT_STATS_MAX_CPUS], cpuset_mems[MRT_STATS_MAX_CPUS];
+  uint64_t cpu_exclusive, mem_hardwall, mem_exclusive, memory_migrate, memory_spread_page, memory_spread_slab,
+      memory_pressure, sched_load_balance;
+  int64_t sched_relax_domain_level;
   /* memory.stat, every "key value" line (runc's "raw"). */
   size_t n_memory_raw;
   struct

@@ -431,10 +431,14 @@ Test (ops_fake, v1_device_update_writes_only_the_difference)
 Test (ops_fake, v1_stats_percpu_kernel_memory_and_raw)
 {
   put ("mountinfo", "30 31 0:30 / /sys/fs/cgroup/cpuacct rw - cgroup cgroup rw,cpuacct\n"
-                    "31 31 0:31 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n");
-  put ("cgroup", "2:cpuacct:/\n1:memory:/\n");
+                    "31 31 0:31 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+                    "32 31 0:32 / /sys/fs/cgroup/cpuset rw - cgroup cgroup rw,cpuset\n");
+  put ("cgroup", "3:cpuset:/\n2:cpuacct:/\n1:memory:/\n");
   put ("sys/cpuacct/tasks", "");
   put ("sys/memory/tasks", "");
+  put ("sys/cpuset/tasks", "");
+  put ("sys/cpuset/cpuset.cpus", "0-2,5\n");
+  put ("sys/cpuset/cpuset.mems", "0\n");
   struct mrt_cgroup_config cfg = config ("c", "minirt-test/st");
   struct mrt_cgroup *cg = must_create (&cfg);
   put ("sys/cpuacct/minirt-test/st/cpuacct.usage", "30\n");
@@ -466,6 +470,14 @@ Test (ops_fake, v1_stats_percpu_kernel_memory_and_raw)
   cr_expect_str_eq (st.memory_raw[1].key, "cache");
   cr_expect_str_eq (st.memory_raw[2].key, "rss");
   cr_expect_eq (st.memory_raw[2].value, 7);
+  put ("sys/cpuset/minirt-test/st/cpuset.sched_load_balance", "1\n");
+  put ("sys/cpuset/minirt-test/st/cpuset.sched_relax_domain_level", "-1\n");
+  cr_assert_eq (mrt_cgroup_stats (cg, &st, &err), 0);
+  cr_assert_eq (st.n_cpuset_cpus, 4, "copied from the parent at create: %zu", st.n_cpuset_cpus);
+  cr_expect (st.cpuset_cpus[0] == 0 && st.cpuset_cpus[2] == 2 && st.cpuset_cpus[3] == 5);
+  cr_expect (st.n_cpuset_mems == 1 && st.cpuset_mems[0] == 0);
+  cr_expect_eq (st.sched_load_balance, 1);
+  cr_expect_eq (st.sched_relax_domain_level, -1);
   cr_expect_eq (mrt_cgroup_destroy (cg, &err), 0);
   mrt_cgroup_free (cg);
 }

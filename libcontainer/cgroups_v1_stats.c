@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Cgroup v1 figures for `events --stats`, read from the files runc reads
+ * (libcontainer/cgroups/fs *.GetStats). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroups_internal.h"
+#include "utils.h"
+
+/* ---- stats ------------------------------------------------------------------------------- */
+
+static uint64_t
+read_u64 (const char *dir, const char *file)
+{
+  cleanup_free char *s = mrt_cg_read (dir, file);
+  if (s == NULL || strncmp (s, "max", 3) == 0)
+    return 0;
+  return strtoull (s, NULL, 10);
+}
+
+/* cpuacct.usage_percpu ("12 34 ...") and cpuacct.usage_all ("cpu user
+ * system" then one line per CPU), both in ns. */
+static void
+percpu_stats (const char *dir, struct mrt_cgroup_stats *st)
+{
+  cleanup_free char *per = mrt_cg_read (dir, "cpuacct.usage_percpu");
+  char *p = per, *end;
+  st->n_cpus = 0;
+  while (p && st->n_cpus < MRT_STATS_MAX_CPUS)
+    {
+      uint64_t v = strtoull (p, &end, 10);
+      if (end == p)
+        break;
+      st->percpu[st->n_cpus++] = v;
+      p = end;
+    }
+  cleanup_free char *all = mrt_cg_read (dir, "cpuacct.usage_all");
+  char *save = NULL;
+  size_t n = 0;
+  for (char *line = all ? strtok_r (all, "\n", &save) : NULL; line; line = strtok_r (NULL, "\n", &save))
+    {
+      unsigned long cpu;
+      unsigned long long user, sys;
+      if (sscanf (line, "%lu %llu %llu", &cpu, &user, &sys) != 3 || cpu >= st->n_cpus)
+        continue;
+      st->percpu_user[cpu] = user;
+      st->percpu_kernel[cpu] = sys;
+      n++;
+    }
+  st->has_percpu_split = n > 0;
+}
+
+/* "0-2,5" -> 0 1 2 5 (at most MRT_STATS_MAX_CPUS entries). */
+static size_t
+expand_list (const char *s, uint16_t *out)
+{
+  size_t n = 0;
+  while (s && *s && n < MRT_STATS_MAX_CPUS)
+    {
+      char *end;
+      unsigned long a = strtoul (s, &end, 10), b = a;
+      if (end == s)
+        break;
+      if (*end == '-')
+        b = strtoul (end + 1, &end, 10);
+      for (unsigned long i = a; i <= b && i <= UINT16_MAX && n < MRT_STATS_MAX_CPUS; i++)
+        out[n++] = (uint16_t)i;
+      s = *end == ',' ? end + 1 : NULL;
+    }
+  return n;
+}
+
+static void
+cpuset_stats (const char *dir, struct mrt_cgroup_stats *st)
+{
+  cleanup_free char *cpus = mrt_cg_read (dir, "cpuset.cpus");
+  cleanup_free char *mems = mrt_cg_read (dir, "cpuset.mems");
+  cleanup_free char *relax = mrt_cg_read (dir, "cpuset.sched_relax_domain_level");
+  st->n_cpuset_cpus = expand_list (cpus, st->cpuset_cpus);
+  st->n_cpuset_mems = expand_list (mems, st->cpuset_mems);
+  st->cpu_exclusive = read_u64 (dir, "cpuset.cpu_exclusive");
+  st->mem_hardwall = read_u64 (dir, "cpuset.mem_hardwall");
+  st->mem_exclusive = read_u64 (dir, "cpuset.mem_exclusive");
+  st->memory_migrate = read_u64 (dir, "cpuset.memory_migrate");
+  st->memory_spread_page = read_u64 (dir, "cpuset.memory_spread_page");
+  st->memory_spread_slab = read_u64 (dir, "cpuset.memory_spread_slab");
+  st->memory_pressure = read_u64 (dir, "cpuset.memory_pressure");
+  st->sched_load_balance = read_u64 (dir, "cpuset.sched_load_balance");
+  st->sched_relax_domain_level = relax ? strtoll (relax, NULL, 10) : 0;
+}
+
+int
+mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t *err)
+{
+  (void)err;
+  struct mrt_cg_hier *h;
+  if ((h = mrt_cg_find (cg, "cpuacct")))
+    {
+      st->cpu_usage_ns = read_u64 (h->path, "cpuacct.usage");
+      /* cpuacct.stat is in USER_HZ ticks. */
+      uint64_t user = 0, sys = 0;
+      long hz = sysconf (_SC_CLK_TCK);
+      if (hz <= 0)
+        hz = 100;
+      if (mrt_cg_read_keyed (h->path, "cpuacct.stat", "user", &user) == 0)
+        st->cpu_user_ns = user * (1000000000ULL / hz);
+      if (mrt_cg_read_keyed (h->path, "cpuacct.stat", "system", &sys) == 0)
+        st->cpu_system_ns = sys * (1000000000ULL / hz);
+      percpu_stats (h->path, st);
+    }
+  if ((h = mrt_cg_find (cg, "cpu")))
+    {
+      mrt_cg_read_keyed (h->path, "cpu.stat", "nr_periods", &st->cpu_periods);
+      mrt_cg_read_keyed (h->path, "cpu.stat", "nr_throttled", &st->cpu_throttled_periods);
+      mrt_cg_read_keyed (h->path, "cpu.stat", "throttled_time", &st->cpu_throttled_ns);
+    }
+  if ((h = mrt_cg_find (cg, "memory")))
+    {
+      st->memory_failcnt = read_u64 (h->path, "memory.failcnt");
+      st->swap_usage = read_u64 (h->path, "memory.memsw.usage_in_bytes");
+      st->swap_limit = read_u64 (h->path, "memory.memsw.limit_in_bytes");
+      st->memory_usage = read_u64 (h->path, "memory.usage_in_bytes");
+      st->memory_max_usage = read_u64 (h->path, "memory.max_usage_in_bytes");
+      st->memory_limit = read_u64 (h->path, "memory.limit_in_bytes");
+      uint64_t v = 0;
+      if (mrt_cg_read_keyed (h->path, "memory.stat", "cache", &v) == 0)
+        st->memory_cache = v;
+      mrt_cg_read_keyed (h->path, "memory.oom_control", "oom_kill", &st->oom_kills);
+      st->swap_max_usage = read_u64 (h->path, "memory.memsw.max_usage_in_bytes");
+      st->swap_failcnt = read_u64 (h->path, "memory.memsw.failcnt");
+      st->has_kernel = mrt_cg_exists (h->path, "memory.kmem.usage_in_bytes");
+      st->kernel_usage = read_u64 (h->path, "memory.kmem.usage_in_bytes");
+      st->kernel_limit = read_u64 (h->path, "memory.kmem.limit_in_bytes");
+      st->kernel_max_usage = read_u64 (h->path, "memory.kmem.max_usage_in_bytes");
+      st->kernel_failcnt = read_u64 (h->path, "memory.kmem.failcnt");
+      st->has_kernel_tcp = mrt_cg_exists (h->path, "memory.kmem.tcp.usage_in_bytes");
+      st->kernel_tcp_usage = read_u64 (h->path, "memory.kmem.tcp.usage_in_bytes");
+      st->kernel_tcp_limit = read_u64 (h->path, "memory.kmem.tcp.limit_in_bytes");
+      st->kernel_tcp_max_usage = read_u64 (h->path, "memory.kmem.tcp.max_usage_in_bytes");
+      st->kernel_tcp_failcnt = read_u64 (h->path, "memory.kmem.tcp.failcnt");
+      mrt_cg_read_memory_raw (h->path, st);
+    }
+  if ((h = mrt_cg_find (cg, "cpuset")))
+    cpuset_stats (h->path, st);
+  if ((h = mrt_cg_find (cg, "pids")))
+    {
+      st->pids_current = read_u64 (h->path, "pids.current");
+      st->pids_limit = read_u64 (h->path, "pids.max");
+    }
+  return 0;
+}
