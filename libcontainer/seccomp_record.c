@@ -6,8 +6,8 @@
  * How the run goes, and why it cannot deadlock:
  *  - the bundle's config.json is copied with linux.seccomp replaced by
  *    {"defaultAction": "SCMP_ACT_NOTIFY", "architectures": [native and its
- *    companions]} and created like `run` creates (compiled with
- *    MRT_SECCOMP_OWN_LISTENER: no listenerPath);
+ *    companions], "listenerPath": a socket of ours} and created like `run`
+ *    creates it (MRT_SECCOMP_OWN_LISTENER: no violation-report monitor);
  *  - the init loads that filter at its usual place, right before execve, so
  *    the runtime's set-up (mounts, pivot_root, hooks, ...) is never filtered
  *    and never recorded.  Every syscall after the load blocks until someone
@@ -28,10 +28,13 @@
  *    bundle, with the enforced profile too, so they are recorded as needed
  *    by minirt and reported separately; the last one, the execve that starts
  *    the workload, belongs to the workload;
- *  - after execve we keep the listener and answer every notification of
- *    every process and thread of the container (filters are inherited across
+ *  - after execve `start` hands the listener to our socket, as it would to
+ *    any agent, and so does `minirt exec` for each process it starts in the
+ *    container (with a filter, and a listener, of its own).  We answer every
+ *    notification of every process and thread (filters are inherited across
  *    fork, clone and execve, and cannot be removed) with CONTINUE, noting
- *    (architecture, number).
+ *    (architecture, number).  Until we accept a listener its syscalls just
+ *    wait: nothing is lost.
  * CONTINUE's time-of-check/time-of-use caveat (another thread may change
  * the memory a pointer argument points to between our look and the kernel's)
  * makes it useless as a security decision, but we decide nothing: we only
@@ -44,10 +47,13 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -103,13 +109,16 @@ notice (const struct mrt_seccomp_record_options *o, const char *fmt, ...)
 
 /* ---- the config to run ------------------------------------------------------ */
 
-/* {"defaultAction": "SCMP_ACT_NOTIFY", "architectures": [native, companions]} */
+/* {"defaultAction": "SCMP_ACT_NOTIFY", "architectures": [native, companions],
+ *  "listenerPath": our socket}: `start` and `minirt exec` hand every
+ * listener of the container to us the standard way (runtime-cli.md). */
 static struct mrt_seccomp *
-recording_filter (void)
+recording_filter (const char *listener_path)
 {
   struct mrt_seccomp *f = xmalloc0 (sizeof (*f));
   uint32_t native = seccomp_arch_native ();
   f->default_action = MRT_SCMP_ACT_NOTIFY;
+  f->listener_path = xstrdup (listener_path);
   f->architectures = xmalloc0 (4 * sizeof (char *));
   f->architectures[f->n_architectures++] = xstrdup (mrt_seccomp_arch_name (native));
   for (size_t i = 0; i < ARRAY_SIZE (companion_table); i++)
@@ -131,6 +140,12 @@ struct recorder
   bool have_last;
   size_t reported; /* count in the last progress line */
   struct timespec reported_at;
+  /* The recording filter's listenerPath: every listener of the container
+   * (its init's, and one per `minirt exec` process) arrives here. */
+  char *sock_dir, *sock_path;
+  int sock;
+  int *listeners;
+  size_t n_listeners;
 };
 
 static void
@@ -192,13 +207,80 @@ record_one (struct recorder *rec, int notify_fd, mrt_error_t *err)
 
 /* Notifications already queued when the init exited. */
 static int
-drain (struct recorder *rec, int notify_fd, mrt_error_t *err)
+drain (struct recorder *rec, mrt_error_t *err)
 {
-  struct pollfd p = { .fd = notify_fd, .events = POLLIN };
-  while (notify_fd >= 0 && poll (&p, 1, 0) > 0 && (p.revents & POLLIN))
-    if (record_one (rec, notify_fd, err) < 0)
-      return -1;
+  for (size_t i = 0; i < rec->n_listeners; i++)
+    {
+      struct pollfd p = { .fd = rec->listeners[i], .events = POLLIN };
+      while (poll (&p, 1, 0) > 0 && (p.revents & POLLIN))
+        if (record_one (rec, rec->listeners[i], err) < 0)
+          return -1;
+    }
   return 0;
+}
+
+static int
+open_socket (struct recorder *rec, mrt_error_t *err)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  char tmpl[] = "/tmp/minirt-record-XXXXXX";
+
+  if (mkdtemp (tmpl) == NULL)
+    return mrt_error_sys (err, "seccomp record: create a directory for the listener socket");
+  rec->sock_dir = xstrdup (tmpl);
+  rec->sock_path = xasprintf ("%s/listener.sock", tmpl);
+  snprintf (addr.sun_path, sizeof (addr.sun_path), "%s", rec->sock_path);
+  rec->sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (rec->sock < 0)
+    return mrt_error_sys (err, "seccomp record: socket");
+  if (bind (rec->sock, (struct sockaddr *)&addr, sizeof (addr)) < 0 || listen (rec->sock, 16) < 0)
+    return mrt_error_sys (err, "seccomp record: listen on `%s`", rec->sock_path);
+  return 0;
+}
+
+/* One runtime handing over a listener (mrt_seccomp_send_listener): the fd
+ * comes with the first bytes of the containerProcessState JSON, which we
+ * read to its end (the sender closes) and do not need otherwise. */
+static int
+accept_listener (struct recorder *rec, mrt_error_t *err)
+{
+  cleanup_close int conn = accept4 (rec->sock, NULL, NULL, SOCK_CLOEXEC);
+  int fd = -1;
+
+  if (conn < 0)
+    {
+      if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+        return 0;
+      return mrt_error_sys (err, "seccomp record: accept a listener");
+    }
+  for (;;)
+    {
+      char buf[4096];
+      char control[CMSG_SPACE (sizeof (int))];
+      struct iovec iov = { .iov_base = buf, .iov_len = sizeof (buf) };
+      struct msghdr msg
+          = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof (control) };
+      ssize_t n = recvmsg (conn, &msg, MSG_CMSG_CLOEXEC);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c; c = CMSG_NXTHDR (&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && fd < 0)
+          memcpy (&fd, CMSG_DATA (c), sizeof (int));
+    }
+  if (fd < 0)
+    return 0; /* not a runtime: nothing to do */
+  rec->listeners = xrealloc (rec->listeners, (rec->n_listeners + 1) * sizeof (int));
+  rec->listeners[rec->n_listeners++] = fd;
+  return 0;
+}
+
+static void
+remove_listener (struct recorder *rec, size_t i)
+{
+  close (rec->listeners[i]);
+  rec->listeners[i] = rec->listeners[--rec->n_listeners];
 }
 
 static int
@@ -214,7 +296,7 @@ arm_grace_timer (int tfd, mrt_error_t *err)
  * SIGHUP stop the container, the others are forwarded to the init as `run`
  * does. */
 static int
-record_loop (struct recorder *rec, pid_t pid, int notify_fd, int sfd, int *exit_status, mrt_error_t *err)
+record_loop (struct recorder *rec, pid_t pid, int sfd, int *exit_status, mrt_error_t *err)
 {
   cleanup_close int tfd = timerfd_create (CLOCK_MONOTONIC, TFD_CLOEXEC);
   int stops = 0;
@@ -223,26 +305,42 @@ record_loop (struct recorder *rec, pid_t pid, int notify_fd, int sfd, int *exit_
     return mrt_error_sys (err, "seccomp record: timerfd_create");
   for (;;)
     {
-      struct pollfd pfd[3] = {
-        { .fd = sfd, .events = POLLIN },
-        { .fd = notify_fd, .events = POLLIN },
-        { .fd = tfd, .events = POLLIN },
+      enum
+      {
+        P_SIGNALS,
+        P_TIMER,
+        P_SOCKET,
+        P_LISTENERS
       };
+      size_t n = P_LISTENERS + rec->n_listeners;
+      cleanup_free struct pollfd *pfd = xmalloc0 (n * sizeof (*pfd));
+      pfd[P_SIGNALS] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+      pfd[P_TIMER] = (struct pollfd){ .fd = tfd, .events = POLLIN };
+      pfd[P_SOCKET] = (struct pollfd){ .fd = rec->sock, .events = POLLIN };
+      for (size_t i = 0; i < rec->n_listeners; i++)
+        pfd[P_LISTENERS + i] = (struct pollfd){ .fd = rec->listeners[i], .events = POLLIN };
       int timeout = progress (rec, false);
-      if (poll (pfd, 3, timeout) < 0)
+      if (poll (pfd, n, timeout) < 0)
         {
           if (errno == EINTR)
             continue;
           return mrt_error_sys (err, "seccomp record: poll");
         }
-      if (pfd[1].revents & POLLIN)
+      /* Backwards: removing one moves the last into its place. */
+      for (size_t i = rec->n_listeners; i-- > 0;)
         {
-          if (record_one (rec, notify_fd, err) < 0)
-            return -1;
+          short ev = pfd[P_LISTENERS + i].revents;
+          if (ev & POLLIN)
+            {
+              if (record_one (rec, rec->listeners[i], err) < 0)
+                return -1;
+            }
+          else if (ev)
+            remove_listener (rec, i); /* no task uses that filter any more */
         }
-      else if (pfd[1].revents)
-        notify_fd = -1; /* no task uses the filter any more */
-      if (pfd[2].revents & POLLIN)
+      if ((pfd[P_SOCKET].revents & POLLIN) && accept_listener (rec, err) < 0)
+        return -1;
+      if (pfd[P_TIMER].revents & POLLIN)
         {
           uint64_t ticks;
           if (read (tfd, &ticks, sizeof (ticks)) < 0 && errno != EAGAIN)
@@ -250,13 +348,13 @@ record_loop (struct recorder *rec, pid_t pid, int notify_fd, int sfd, int *exit_
           notice (rec->o, "the container did not stop within %d s: killing it", STOP_GRACE_SECONDS);
           kill (pid, SIGKILL);
         }
-      if (!(pfd[0].revents & POLLIN))
+      if (!(pfd[P_SIGNALS].revents & POLLIN))
         continue;
       struct signalfd_siginfo si;
-      ssize_t n = read (sfd, &si, sizeof (si));
-      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+      ssize_t got = read (sfd, &si, sizeof (si));
+      if (got < 0 && (errno == EINTR || errno == EAGAIN))
         continue;
-      if (n != sizeof (si))
+      if (got != sizeof (si))
         return mrt_error_sys (err, "seccomp record: read signals");
       switch (si.ssi_signo)
         {
@@ -269,7 +367,7 @@ record_loop (struct recorder *rec, pid_t pid, int notify_fd, int sfd, int *exit_
             if (r == pid)
               {
                 *exit_status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-                return drain (rec, notify_fd, err);
+                return drain (rec, err);
               }
             break;
           }
@@ -377,6 +475,17 @@ recorder_fini (struct recorder *rec)
 {
   mrt_seccomp_recording_free (rec->workload);
   mrt_seccomp_recording_free (rec->runtime);
+  while (rec->n_listeners > 0)
+    remove_listener (rec, rec->n_listeners - 1);
+  free (rec->listeners);
+  if (rec->sock >= 0)
+    close (rec->sock);
+  if (rec->sock_path)
+    unlink (rec->sock_path);
+  if (rec->sock_dir)
+    rmdir (rec->sock_dir);
+  free (rec->sock_path);
+  free (rec->sock_dir);
 }
 
 int
@@ -388,11 +497,10 @@ mrt_seccomp_record (struct mrt_context *ctx, const struct mrt_seccomp_record_opt
   cleanup_free char *config_path = xasprintf ("%s/config.json", bundle);
   cleanup_free char *json = NULL, *config = NULL;
   cleanup_spec struct mrt_spec *spec = NULL;
-  struct recorder rec = { .o = o };
+  struct recorder rec = { .o = o, .sock = -1 };
   size_t len = 0;
   sigset_t all, old;
   cleanup_close int sfd = -1;
-  cleanup_close int notify_fd = -1;
   struct mrt_state_dir d;
   pid_t pid = 0;
   int ret = -1;
@@ -411,15 +519,18 @@ mrt_seccomp_record (struct mrt_context *ctx, const struct mrt_seccomp_record_opt
                            "it to false");
   if (spec->linux_ && spec->linux_->seccomp)
     notice (o, "the bundle's linux.seccomp is replaced by the recording filter while recording");
-  struct mrt_seccomp *filter = recording_filter ();
-  config = mrt_config_set_seccomp (json, len, "config.json", filter, err);
-  mrt_seccomp_free (filter);
-  if (config == NULL)
-    return -1;
 
+  sigprocmask (SIG_SETMASK, NULL, &old);
   rec.workload = mrt_seccomp_recording_new ();
   rec.runtime = mrt_seccomp_recording_new ();
   clock_gettime (CLOCK_MONOTONIC, &rec.reported_at);
+  if (open_socket (&rec, err) < 0)
+    goto out;
+  struct mrt_seccomp *filter = recording_filter (rec.sock_path);
+  config = mrt_config_set_seccomp (json, len, "config.json", filter, err);
+  mrt_seccomp_free (filter);
+  if (config == NULL)
+    goto out;
 
   /* Blocked before the container exists, so an interrupt can never leave
    * it behind; the init unblocks its own mask. */
@@ -448,21 +559,14 @@ mrt_seccomp_record (struct mrt_context *ctx, const struct mrt_seccomp_record_opt
       goto fail;
     }
   mrt_state_dir_close (&d);
-  notify_fd = keep.fd;
-  if (notify_fd < 0)
-    {
-      mrt_error_make (err, 0, "seccomp record: the container's filter has no listener");
-      goto fail;
-    }
   notice (o, "recording container `%s` (interrupt to stop it and write the profile)", id);
   /* The last syscall before execve returned is the execve itself. */
   if (rec.have_last)
     mrt_seccomp_recording_add (rec.workload, rec.last_pre_exec.arch, rec.last_pre_exec.nr);
 
-  if (record_loop (&rec, pid, notify_fd, sfd, exit_status, err) < 0)
+  if (record_loop (&rec, pid, sfd, exit_status, err) < 0)
     goto fail;
   pid = 0; /* reaped */
-  close (steal_fd (&notify_fd));
   progress (&rec, true);
   delete_container (ctx, id);
   ret = write_profile (&rec, *exit_status, err);
