@@ -46,7 +46,13 @@ mrt_cmd_seccomp (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_
     }
   for (size_t i = 0; i < ARRAY_SIZE (seccomp_commands); i++)
     if (strcmp (seccomp_commands[i].name, sub) == 0)
-      return mrt_run_command (cli, &seccomp_commands[i], argc - 1, argv + 1);
+      {
+        /* Usage lines and argument errors say "minirt seccomp check ...". */
+        struct mrt_command full = seccomp_commands[i];
+        cleanup_free char *name = xasprintf ("seccomp %s", full.name);
+        full.name = name;
+        return mrt_run_command (cli, &full, argc - 1, argv + 1);
+      }
   print_seccomp_usage (stderr);
   return mrt_error_make (err, 0, "seccomp: unknown command \"%s\"", sub);
 }
