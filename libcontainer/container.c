@@ -260,6 +260,12 @@ copy_annotations (struct mrt_state_record *r, const struct mrt_spec *spec)
   return 0;
 }
 
+static bool
+has_parent_hooks (const struct mrt_spec *spec)
+{
+  return spec->hooks && (spec->hooks->n[MRT_HOOK_CREATE_RUNTIME] > 0 || spec->hooks->n[MRT_HOOK_PRESTART] > 0);
+}
+
 static int
 run_parent_hooks (const struct mrt_spec *spec, const struct mrt_state_record *r, mrt_error_t *err)
 {
@@ -434,6 +440,11 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
     .console_sock = console,
     .close_in_child = { d->lockfd, d->dirfd, -1, -1 },
     .cgroup_join = &join,
+    /* Only createRuntime and prestart hooks need the init in its cgroup
+     * before GO: otherwise it joins before it reads GO anyway, and one
+     * wait less counts under load.  A failed join then shows as the
+     * child's error instead of CREATED. */
+    .report_joined = has_parent_hooks (p.spec),
   };
   u.pid = mrt_process_spawn (&l, err);
   if (u.pid < 0)
@@ -467,11 +478,9 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
       rec.seccomp_monitor_pid = u.monitor_pid;
       rec.seccomp_monitor_start = u.monitor_start;
     }
-  if (mrt_state_write (d, &rec, err) < 0)
-    goto fail;
   if (mrt_ns_write_id_maps (u.pid, p.spec->linux_, &p.ns, err) < 0)
     goto fail;
-  if (join.n_tasks > 0)
+  if (join.n_tasks > 0 && l.report_joined)
     {
       if (mrt_msg_recv (sync[0], &type, &msg, err) < 0)
         goto fail;
@@ -495,9 +504,24 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   go_json = mrt_hook_state_json (&rec, MRT_STATUS_CREATING, p.spec->oci_version);
   if (mrt_msg_send (sync[0], MRT_SYNC_GO, go_json) < 0)
     {
-      mrt_error_sys (err, "start the container's init");
+      /* The init may have failed (and exited) before GO: its error waits
+       * in our receive queue. */
+      int saved = errno;
+      mrt_error_t e = NULL;
+      if (mrt_msg_recv (sync[0], &type, &msg, &e) == 0 && type == MRT_SYNC_ERROR)
+        mrt_error_make (err, 0, "%s", msg);
+      else
+        {
+          errno = saved;
+          mrt_error_sys (err, "start the container's init");
+        }
+      mrt_error_free (&e);
       goto fail;
     }
+  /* The pid (and the monitor's) for `delete --force` after a killed
+   * create, written while the init sets up instead of before GO. */
+  if (mrt_state_write (d, &rec, err) < 0)
+    goto fail;
   if (mrt_msg_recv (sync[0], &type, &msg, err) < 0)
     goto fail;
   if (type == MRT_SYNC_ERROR)

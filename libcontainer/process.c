@@ -265,7 +265,7 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
     {
       if (mrt_cgroup_join_self (l->cgroup_join, &err) < 0)
         child_fail (l, -1, &err);
-      if (mrt_msg_send (l->sync_child, MRT_SYNC_JOINED, NULL) < 0)
+      if (l->report_joined && mrt_msg_send (l->sync_child, MRT_SYNC_JOINED, NULL) < 0)
         _exit (1);
     }
   if (l->cgroup_join)

@@ -19,7 +19,7 @@
  * one type byte, then text. */
 enum mrt_sync_msg
 {
-  MRT_SYNC_JOINED = 'J',  /* child -> parent: in its cgroups (only when there are v1 ones) */
+  MRT_SYNC_JOINED = 'J',  /* child -> parent: in its cgroups (v1 ones to join, report_joined) */
   MRT_SYNC_GO = 'G',      /* parent -> child: go on; text: state JSON for hooks */
   MRT_SYNC_CREATED = 'C', /* child -> parent: waiting for start */
   MRT_SYNC_ERROR = 'E',   /* child -> parent: text is the error */
@@ -50,6 +50,7 @@ struct mrt_launch
   int console_sock;      /* connected --console-socket, or -1 */
   int close_in_child[4]; /* parent-only fds (lock, state dir): -1 = unused */
   struct mrt_cgroup_join *cgroup_join; /* the init joins its cgroups itself */
+  bool report_joined;                  /* ... and says JOINED (parent hooks wait for it) */
   bool in_cgroup2;                     /* out: born in the cgroup2 cgroup */
 };
 
