@@ -603,10 +603,13 @@ mrt_container_run (struct mrt_context *ctx, const struct mrt_create_options *opt
   pid_t pid;
   sigset_t all, old;
   int sfd = -1, ret = -1, master = -1;
+  struct mrt_host_tty tty = { .fd = -1 };
 
   *exit_status = 0;
   if (create_locked (ctx, opts, !opts->detach, &d, &pid, opts->detach ? NULL : &master, err) < 0)
     return -1;
+  if (master >= 0)
+    mrt_host_tty_raw (&tty);
   if (!opts->detach)
     {
       sigfillset (&all);
@@ -624,7 +627,8 @@ mrt_container_run (struct mrt_context *ctx, const struct mrt_create_options *opt
   if (opts->detach)
     return 0;
 
-  ret = mrt_foreground_wait (pid, sfd, master, exit_status, err);
+  ret = mrt_foreground_wait (pid, sfd, master, &tty, exit_status, err);
+  mrt_host_tty_restore (&tty);
   if (master >= 0)
     close (master);
   close (sfd);
@@ -656,6 +660,7 @@ fail:
       close (sfd);
       sigprocmask (SIG_SETMASK, &old, NULL);
     }
+  mrt_host_tty_restore (&tty);
   if (master >= 0)
     close (master);
   return -1;

@@ -400,6 +400,7 @@ mrt_container_exec (struct mrt_context *ctx, const struct mrt_exec_options *o, i
   int sfd = -1, ret = -1;
   sigset_t all, old;
   bool blocked = false;
+  struct mrt_host_tty tty = { .fd = -1 };
   pid_t pid = -1;
 
   *exit_status = 0;
@@ -419,6 +420,8 @@ mrt_container_exec (struct mrt_context *ctx, const struct mrt_exec_options *o, i
       mrt_error_sys (err, "exec: socketpair for the terminal");
       goto out;
     }
+  if (console[0] >= 0)
+    mrt_host_tty_raw (&tty);
   if (!o->detach)
     {
       /* Blocked before the process exists, so no signal meant for it is
@@ -448,7 +451,7 @@ mrt_container_exec (struct mrt_context *ctx, const struct mrt_exec_options *o, i
       ret = 0;
       goto out;
     }
-  ret = mrt_foreground_wait (pid, sfd, master, exit_status, err);
+  ret = mrt_foreground_wait (pid, sfd, master, &tty, exit_status, err);
   goto out;
 
 kill:
@@ -462,6 +465,7 @@ out:
     close (sfd);
   if (blocked)
     sigprocmask (SIG_SETMASK, &old, NULL);
+  mrt_host_tty_restore (&tty);
   plan_free (&p);
   return ret;
 }

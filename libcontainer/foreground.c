@@ -47,15 +47,8 @@ mrt_terminal_recv_master (int sock, int *master, mrt_error_t *err)
   return 0;
 }
 
-/* The caller's terminal, raw while we proxy. */
-struct host_tty
-{
-  int fd;
-  struct termios saved;
-};
-
-static void
-host_tty_open (struct host_tty *t)
+void
+mrt_host_tty_raw (struct mrt_host_tty *t)
 {
   static const int fds[] = { 2, 1, 0 }; /* runc's order */
   t->fd = -1;
@@ -70,15 +63,16 @@ host_tty_open (struct host_tty *t)
       }
 }
 
-static void
-host_tty_restore (struct host_tty *t)
+void
+mrt_host_tty_restore (struct mrt_host_tty *t)
 {
   if (t->fd >= 0)
     tcsetattr (t->fd, TCSANOW, &t->saved);
+  t->fd = -1;
 }
 
 static void
-resize_from (const struct host_tty *t, int master)
+resize_from (const struct mrt_host_tty *t, int master)
 {
   struct winsize ws;
   if (t->fd >= 0 && ioctl (t->fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
@@ -153,9 +147,9 @@ reap (pid_t pid, int *exit_status, mrt_error_t *err)
 }
 
 int
-mrt_foreground_wait (pid_t pid, int sfd, int master, int *exit_status, mrt_error_t *err)
+mrt_foreground_wait (pid_t pid, int sfd, int master, const struct mrt_host_tty *tty, int *exit_status, mrt_error_t *err)
 {
-  struct host_tty tty = { .fd = -1 };
+  static const struct mrt_host_tty none = { .fd = -1 };
   enum
   {
     SIG,
@@ -169,11 +163,10 @@ mrt_foreground_wait (pid_t pid, int sfd, int master, int *exit_status, mrt_error
   };
   int ret;
 
+  if (tty == NULL)
+    tty = &none;
   if (master >= 0)
-    {
-      host_tty_open (&tty);
-      resize_from (&tty, master);
-    }
+    resize_from (tty, master);
   for (;;)
     {
       ret = reap (pid, exit_status, err);
@@ -198,7 +191,7 @@ mrt_foreground_wait (pid_t pid, int sfd, int master, int *exit_status, mrt_error
               break;
             }
           if (si.ssi_signo == SIGWINCH && master >= 0)
-            resize_from (&tty, master);
+            resize_from (tty, master);
           else if (si.ssi_signo != SIGCHLD)
             kill (pid, (int)si.ssi_signo);
         }
@@ -207,11 +200,7 @@ mrt_foreground_wait (pid_t pid, int sfd, int master, int *exit_status, mrt_error
       if (pfd[MASTER].revents && !copy_once (master, 1))
         pfd[MASTER].fd = -1;
     }
-  if (master >= 0)
-    {
-      if (ret > 0)
-        drain (master);
-      host_tty_restore (&tty);
-    }
+  if (master >= 0 && ret > 0)
+    drain (master);
   return ret < 0 ? -1 : 0;
 }

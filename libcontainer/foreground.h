@@ -25,10 +25,22 @@ bool mrt_foreground_host_winsize (unsigned short *rows, unsigned short *cols);
 /* Apply it to a pty master (nothing without a caller's terminal). */
 void mrt_foreground_resize (int master);
 
+/* The caller's terminal, raw while the runtime proxies.  Made raw before
+ * the process starts (it must never see the cooked mode), restored at the
+ * end on every path; fd -1 when the caller has no terminal. */
+struct mrt_host_tty
+{
+  int fd;
+  struct termios saved;
+};
+void mrt_host_tty_raw (struct mrt_host_tty *t);
+void mrt_host_tty_restore (struct mrt_host_tty *t);
+
 /* Wait for `pid`, forwarding every signal read from `sfd` (a signalfd of
  * every signal, all of them blocked) but SIGCHLD; with `master` >= 0 also
- * proxy the pty (SIGWINCH resizes it instead of being forwarded).
- * *exit_status: the exit code, or 128+signal. */
-int mrt_foreground_wait (pid_t pid, int sfd, int master, int *exit_status, mrt_error_t *err);
+ * proxy the pty (SIGWINCH resizes it from `tty` instead of being
+ * forwarded).  *exit_status: the exit code, or 128+signal. */
+int mrt_foreground_wait (pid_t pid, int sfd, int master, const struct mrt_host_tty *tty, int *exit_status,
+                         mrt_error_t *err);
 
 #endif
