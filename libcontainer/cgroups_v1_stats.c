@@ -91,6 +91,47 @@ cpuset_stats (const char *dir, struct mrt_cgroup_stats *st)
   st->sched_relax_domain_level = relax ? strtoll (relax, NULL, 10) : 0;
 }
 
+/* "8:0 Read 4096" lines ("Total N" skipped); the number of entries, 0
+ * when the file is missing or empty. */
+static size_t
+blkio_file (const char *dir, const char *file, struct mrt_blkio_entry *out)
+{
+  cleanup_free char *buf = mrt_cg_read (dir, file);
+  char *save = NULL;
+  size_t n = 0;
+  for (char *line = buf ? strtok_r (buf, "\n", &save) : NULL; line && n < MRT_STATS_MAX_BLKIO;
+       line = strtok_r (NULL, "\n", &save))
+    {
+      struct mrt_blkio_entry e = { 0 };
+      unsigned long long maj, min, v;
+      if (sscanf (line, "%llu:%llu %15s %llu", &maj, &min, e.op, &v) != 4)
+        continue;
+      e.major = maj, e.minor = min, e.value = v;
+      out[n++] = e;
+    }
+  return n;
+}
+
+/* runc's order: the bfq files when they have data, else the throttle
+ * ones (recursive, then not). */
+static void
+blkio_stats (const char *dir, struct mrt_cgroup_stats *st)
+{
+  static const char *const groups[][2] = {
+    { "blkio.bfq.io_serviced_recursive", "blkio.bfq.io_service_bytes_recursive" },
+    { "blkio.throttle.io_serviced_recursive", "blkio.throttle.io_service_bytes_recursive" },
+    { "blkio.throttle.io_serviced", "blkio.throttle.io_service_bytes" },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (groups); i++)
+    {
+      st->n_io_serviced = blkio_file (dir, groups[i][0], st->io_serviced);
+      if (st->n_io_serviced == 0)
+        continue;
+      st->n_io_service_bytes = blkio_file (dir, groups[i][1], st->io_service_bytes);
+      return;
+    }
+}
+
 int
 mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t *err)
 {
@@ -144,6 +185,8 @@ mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t
     }
   if ((h = mrt_cg_find (cg, "cpuset")))
     cpuset_stats (h->path, st);
+  if ((h = mrt_cg_find (cg, "blkio")))
+    blkio_stats (h->path, st);
   if ((h = mrt_cg_find (cg, "pids")))
     {
       st->pids_current = read_u64 (h->path, "pids.current");

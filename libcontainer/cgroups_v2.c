@@ -410,6 +410,39 @@ read_u64_or (const char *dir, const char *file, uint64_t if_max)
   return strtoull (s, NULL, 10);
 }
 
+/* io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 ..." becomes runc's
+ * Read/Write entries of io_service_bytes and io_serviced. */
+static void
+io_stats (const char *dir, struct mrt_cgroup_stats *st)
+{
+  cleanup_free char *buf = mrt_cg_read (dir, "io.stat");
+  char *save = NULL;
+  for (char *line = buf ? strtok_r (buf, "\n", &save) : NULL; line; line = strtok_r (NULL, "\n", &save))
+    {
+      unsigned long long maj, min;
+      int off = 0;
+      if (sscanf (line, "%llu:%llu%n", &maj, &min, &off) != 2)
+        continue;
+      char *fsave = NULL;
+      for (char *f = strtok_r (line + off, " ", &fsave); f; f = strtok_r (NULL, " ", &fsave))
+        {
+          char *eq = strchr (f, '=');
+          if (eq == NULL)
+            continue;
+          *eq = '\0';
+          bool bytes = strcmp (f, "rbytes") == 0 || strcmp (f, "wbytes") == 0;
+          bool ios = strcmp (f, "rios") == 0 || strcmp (f, "wios") == 0;
+          struct mrt_blkio_entry *list = bytes ? st->io_service_bytes : st->io_serviced;
+          size_t *n = bytes ? &st->n_io_service_bytes : &st->n_io_serviced;
+          if ((!bytes && !ios) || *n >= MRT_STATS_MAX_BLKIO)
+            continue;
+          struct mrt_blkio_entry *e = &list[(*n)++];
+          e->major = maj, e->minor = min, e->value = strtoull (eq + 1, NULL, 10);
+          snprintf (e->op, sizeof (e->op), "%s", f[0] == 'r' ? "Read" : "Write");
+        }
+    }
+}
+
 int
 mrt_cg_v2_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t *err)
 {
@@ -433,6 +466,7 @@ mrt_cg_v2_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t
     st->memory_failcnt = v;
   mrt_cg_read_keyed (dir, "memory.events", "oom_kill", &st->oom_kills);
   mrt_cg_read_memory_raw (dir, st);
+  io_stats (dir, st);
   st->memory_limit = read_u64_or (dir, "memory.max", UINT64_MAX);
   st->memory_max_usage = read_u64_or (dir, "memory.peak", 0);
   if (mrt_cg_read_keyed (dir, "memory.stat", "file", &v) == 0)

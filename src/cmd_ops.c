@@ -44,6 +44,7 @@ run_ps (char **args, int nargs, char **output, mrt_error_t *err)
       dup2 (pipefd[1], STDOUT_FILENO);
       dup2 (pipefd[1], STDERR_FILENO);
       execvp ("ps", argv);
+      dprintf (STDERR_FILENO, "exec ps: %s", strerror (errno));
       _exit (127);
     }
   close (pipefd[1]);
@@ -231,14 +232,40 @@ put_u64 (FILE *f, bool *first, const char *key, uint64_t v, bool omit_zero)
   *first = false;
 }
 
+/* "key":[...], then a comma: "kernel" always follows. */
 static void
 put_array (const char *key, const uint64_t *v, size_t n)
 {
   if (n == 0)
     return;
-  printf (",\"%s\":[", key);
+  printf ("\"%s\":[", key);
   for (size_t i = 0; i < n; i++)
     printf ("%s%" PRIu64, i ? "," : "", v[i]);
+  printf ("],");
+}
+
+/* runc's events BlkioEntry list: the list and every zero field omitempty. */
+static void
+put_blkio (const char *key, const struct mrt_blkio_entry *e, size_t n, bool first)
+{
+  if (n == 0)
+    return;
+  printf ("%s\"%s\":[", first ? "" : ",", key);
+  for (size_t i = 0; i < n; i++)
+    {
+      bool f = true;
+      printf ("%s{", i ? "," : "");
+      put_u64 (stdout, &f, "major", e[i].major, true);
+      put_u64 (stdout, &f, "minor", e[i].minor, true);
+      /* op is a word of the kernel's ("Read", "Write", "Sync"...). */
+      if (e[i].op[0])
+        {
+          printf ("%s\"op\":\"%s\"", f ? "" : ",", e[i].op);
+          f = false;
+        }
+      put_u64 (stdout, &f, "value", e[i].value, true);
+      putchar ('}');
+    }
   putchar (']');
 }
 
@@ -263,15 +290,18 @@ print_stats (const char *id, const struct mrt_cgroup_stats *s)
   bool first;
   /* The ID passed mrt_validate_id: no character needs escaping. */
   printf ("{\"type\":\"stats\",\"id\":\"%s\",\"data\":{", id);
-  printf ("\"cpu\":{\"usage\":{\"total\":%" PRIu64, s->cpu_usage_ns);
+  /* Every array and "total" omitempty, as in runc's types.CpuUsage. */
+  printf ("\"cpu\":{\"usage\":{");
+  if (s->cpu_usage_ns)
+    printf ("\"total\":%" PRIu64 ",", s->cpu_usage_ns);
   put_array ("percpu", s->percpu, s->n_cpus);
   put_array ("percpu_kernel", s->percpu_kernel, s->has_percpu_split ? s->n_cpus : 0);
   put_array ("percpu_user", s->percpu_user, s->has_percpu_split ? s->n_cpus : 0);
-  printf (",\"kernel\":%" PRIu64 ",\"user\":%" PRIu64 "},\"throttling\":{", s->cpu_system_ns, s->cpu_user_ns);
+  printf ("\"kernel\":%" PRIu64 ",\"user\":%" PRIu64 "},\"throttling\":{", s->cpu_system_ns, s->cpu_user_ns);
   first = true;
   put_u64 (stdout, &first, "periods", s->cpu_periods, true);
-  put_u64 (stdout, &first, "throttled_periods", s->cpu_throttled_periods, true);
-  put_u64 (stdout, &first, "throttled_time", s->cpu_throttled_ns, true);
+  put_u64 (stdout, &first, "throttledPeriods", s->cpu_throttled_periods, true);
+  put_u64 (stdout, &first, "throttledTime", s->cpu_throttled_ns, true);
   printf ("}},\"cpuset\":{");
   first = true;
   if (s->n_cpuset_cpus)
@@ -322,9 +352,12 @@ print_stats (const char *id, const struct mrt_cgroup_stats *s)
     }
   printf ("},\"pids\":{");
   first = true;
-  put_u64 (stdout, &first, "current", s->pids_current, false);
+  put_u64 (stdout, &first, "current", s->pids_current, true);
   put_u64 (stdout, &first, "limit", s->pids_limit, true);
-  printf ("},\"blkio\":{},\"hugetlb\":{},\"intel_rdt\":{},\"network_interfaces\":null}}\n");
+  printf ("},\"blkio\":{");
+  put_blkio ("ioServiceBytesRecursive", s->io_service_bytes, s->n_io_service_bytes, true);
+  put_blkio ("ioServicedRecursive", s->io_serviced, s->n_io_serviced, s->n_io_service_bytes == 0);
+  printf ("},\"hugetlb\":{},\"intel_rdt\":{},\"network_interfaces\":null}}\n");
   fflush (stdout);
 }
 

@@ -104,6 +104,14 @@ int mrt_container_update (struct mrt_context *ctx, const char *id, const struct 
 
 #define MRT_STATS_MAX_CPUS 256
 #define MRT_STATS_MAX_RAW 96
+#define MRT_STATS_MAX_BLKIO 64
+
+/* One line of a blkio statistics file: "8:0 Read 4096". */
+struct mrt_blkio_entry
+{
+  uint64_t major, minor, value;
+  char op[16];
+};
 
 /* What `events --stats` reports (runc's types.Stats subset).  A figure the
  * cgroup does not have is 0; an unlimited limit is the kernel's "max"
@@ -132,6 +140,11 @@ struct mrt_cgroup_stats
   uint64_t cpu_exclusive, mem_hardwall, mem_exclusive, memory_migrate, memory_spread_page, memory_spread_slab,
       memory_pressure, sched_load_balance;
   int64_t sched_relax_domain_level;
+  /* Block IO (runc's blkio.io_service_bytes_recursive and
+   * io_serviced_recursive): v1 from the bfq or throttle files, v2 from
+   * io.stat. */
+  size_t n_io_service_bytes, n_io_serviced;
+  struct mrt_blkio_entry io_service_bytes[MRT_STATS_MAX_BLKIO], io_serviced[MRT_STATS_MAX_BLKIO];
   /* memory.stat, every "key value" line (runc's "raw"). */
   size_t n_memory_raw;
   struct

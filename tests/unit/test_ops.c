@@ -346,6 +346,7 @@ Test (ops_fake, v2_update_from_flags_freeze_and_stats)
   put (FILE_OF ("memory.stat"), "anon 100\nfile 8192\n");
   put (FILE_OF ("memory.events"), "low 0\nhigh 0\nmax 3\noom 0\noom_kill 0\n");
   put (FILE_OF ("pids.current"), "4\n");
+  put (FILE_OF ("io.stat"), "8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n");
   struct mrt_cgroup_stats st;
   cr_assert_eq (mrt_cgroup_stats (cg, &st, &err), 0);
   cr_expect_eq (st.cpu_usage_ns, 1500000);
@@ -366,6 +367,12 @@ Test (ops_fake, v2_update_from_flags_freeze_and_stats)
   cr_expect_eq (st.memory_raw[0].value, 100);
   cr_expect_str_eq (st.memory_raw[1].key, "file");
   cr_expect_eq (st.n_cpus, 0); /* no per-CPU figures on v2, as runc */
+  cr_assert_eq (st.n_io_service_bytes, 2);
+  cr_expect (st.io_service_bytes[0].major == 8 && st.io_service_bytes[0].value == 4096);
+  cr_expect_str_eq (st.io_service_bytes[0].op, "Read");
+  cr_expect_str_eq (st.io_service_bytes[1].op, "Write");
+  cr_assert_eq (st.n_io_serviced, 2);
+  cr_expect_eq (st.io_serviced[1].value, 2);
 #undef FILE_OF
   cr_expect_eq (mrt_cgroup_destroy (cg, &err), 0);
   mrt_cgroup_free (cg);
