@@ -493,6 +493,16 @@ unpause [0] running THAWED" ] || fail "$output"
   [ "$status" -eq 0 ] || fail "$output"
   [ "$output" = "$(cat /proc/self/cgroup)" ] || fail "container cgroups: $output
 ours: $(cat /proc/self/cgroup)"
+  # exec, stop and rm of such a container (podman itself refuses pause and top).
+  pbg pm minirt run -d --name minirt-podman-nocg --pull never --network none --cgroups=disabled \
+    --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$IMAGE" sleep 1000
+  [ "$status" -eq 0 ] || fail "run -d: $output"
+  run pm minirt exec minirt-podman-nocg cat /proc/self/cgroup
+  [ "$status" -eq 0 ] && [ "$output" = "$(cat /proc/self/cgroup)" ] || fail "exec: $output"
+  run pm minirt stop --time 0 minirt-podman-nocg
+  [ "$status" -eq 0 ] || fail "stop: $output"
+  run pm minirt rm minirt-podman-nocg
+  [ "$status" -eq 0 ] || fail "rm: $output"
   # runc has no such flag, so podman does not offer it for runc.
   run pm runc run --rm --pull never --network none --cgroups=disabled --ulimit nofile=1024:1024 \
     --ulimit nproc=1024:1024 "$IMAGE" true
