@@ -38,9 +38,7 @@ mrt_print_usage (FILE *out)
 void
 mrt_print_command_help (const struct mrt_command *cmd, FILE *out)
 {
-  /* Not in the top-level table: a `seccomp` subcommand. */
-  const char *group = mrt_command_find (cmd->name) == cmd ? "" : "seccomp ";
-  fprintf (out, "Usage: minirt %s%s%s%s%s\n\n%s\n", group, cmd->name, cmd->opts->n ? " [command options]" : "",
+  fprintf (out, "Usage: minirt %s%s%s%s\n\n%s\n", cmd->name, cmd->opts->n ? " [command options]" : "",
            *cmd->args_usage ? " " : "", cmd->args_usage, cmd->summary);
   fprintf (out, "\nOptions:\n");
   mrt_opts_print_help (cmd->opts, out);
