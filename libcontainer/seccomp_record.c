@@ -253,6 +253,10 @@ accept_listener (struct recorder *rec, mrt_error_t *err)
         return 0;
       return mrt_error_sys (err, "seccomp record: accept a listener");
     }
+  /* A runtime sends a few hundred bytes and closes; a client that does
+   * not must not stop the recording. */
+  struct timeval tv = { .tv_sec = 5 };
+  setsockopt (conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof (tv));
   for (;;)
     {
       char buf[4096];

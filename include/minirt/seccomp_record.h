@@ -63,7 +63,9 @@ struct mrt_seccomp_record_options
 };
 
 /* Create the container with linux.seccomp replaced by the recording filter,
- * start it, record until its init exits (SIGINT/SIGTERM/SIGHUP stop it:
+ * start it, record (its processes and those `minirt exec` starts in it, whose
+ * listeners come to the filter's listenerPath, a socket of ours in a private
+ * directory under /tmp) until its init exits (SIGINT/SIGTERM/SIGHUP stop it:
  * SIGTERM to its init first, SIGKILL on a second signal or after a grace
  * period), delete it, write the profile.  *exit_status is the workload's
  * (128+signal when killed), as for `run`. */
