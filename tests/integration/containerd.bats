@@ -16,9 +16,10 @@ IMAGE=localhost/minirt-busybox:test
 NS=minirt-test
 
 # ctr against our containerd only; every ctr call is bounded so that a hung
-# shim or runtime fails the test instead of hanging the suite.
+# shim or runtime fails the test instead of hanging the suite (KILL after
+# TERM: ctr run passes TERM on to the task).
 ctr_() {
-  CONTAINERD_SNAPSHOTTER=native timeout 120 ctr --address "$CTRD_DIR/containerd.sock" --namespace "$NS" "$@"
+  CONTAINERD_SNAPSHOTTER=native timeout -k 10 120 ctr --address "$CTRD_DIR/containerd.sock" --namespace "$NS" "$@"
 }
 
 # The runtime binary the shim is told to call.
@@ -349,6 +350,24 @@ scenario_exit_status() {
   echo "exit $status"
 }
 
+# ctr's stdin reaches the task (ctr never closes it: read one line only).
+scenario_stdin() {
+  local rt=$1
+  echo "some input" | ctr_run "$rt" "$(cid "$rt")" --rm -- sh -c 'read -r line; echo "got: $line"' 2>&1
+  echo "exit ${PIPESTATUS[1]}"
+}
+
+# Short tasks one after another: the exit of a task that ends at once
+# (before, during or after the shim reads the pid file) is never lost.
+scenario_short_tasks() {
+  local rt=$1 n status
+  for n in $(seq 10); do
+    status=0
+    ctr_run "$rt" "$(cid "$rt")-$n" --rm -- sh -c "exit $n" 2>&1 || status=$?
+    echo "run $n: exit $status"
+  done
+}
+
 # What the container sees when containerd wrote its config.json.
 scenario_view() {
   local rt=$1
@@ -432,7 +451,7 @@ scenario_exec_options() {
   ctr_ task exec --fifo-dir "$CTRD_DIR/fifo" --exec-id ex-user --user 65534 --cwd /tmp "$id" \
     sh -c 'id; pwd; grep -E "^(CapEff|NoNewPrivs)" /proc/self/status' 2>&1
   echo "exit $?"
-  cmd="timeout 120 ctr --address $CTRD_DIR/containerd.sock --namespace $NS task exec -t --fifo-dir $CTRD_DIR/fifo --exec-id ex-tty $id sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdin and stdout are ttys; exit 4'"
+  cmd="timeout -k 10 120 ctr --address $CTRD_DIR/containerd.sock --namespace $NS task exec -t --fifo-dir $CTRD_DIR/fifo --exec-id ex-tty $id sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdin and stdout are ttys; exit 4'"
   script -qec "$cmd" /dev/null < /dev/null 2>&1 | tty_clean
   echo "exit ${PIPESTATUS[0]}"
 }
@@ -505,7 +524,7 @@ tty_clean() {
 scenario_tty() {
   local rt=$1 id cmd
   id=$(cid "$rt")
-  cmd="CONTAINERD_SNAPSHOTTER=native timeout 120 ctr --address $CTRD_DIR/containerd.sock --namespace $NS run -t --runc-binary $(runtime_bin "$rt") --runc-root $CTRD_DIR/runc-root --fifo-dir $CTRD_DIR/fifo --cgroup minirt-test/$id --rm $IMAGE $id sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdin and stdout are ttys; exit 5'"
+  cmd="CONTAINERD_SNAPSHOTTER=native timeout -k 10 120 ctr --address $CTRD_DIR/containerd.sock --namespace $NS run -t --runc-binary $(runtime_bin "$rt") --runc-root $CTRD_DIR/runc-root --fifo-dir $CTRD_DIR/fifo --cgroup minirt-test/$id --rm $IMAGE $id sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdin and stdout are ttys; exit 5'"
   script -qec "$cmd" /dev/null < /dev/null 2>&1 | tty_clean
   echo "exit ${PIPESTATUS[0]}"
 }
@@ -574,6 +593,21 @@ containers: " ]
   [ "$output" = "stdout: out
 stderr: err
 exit 7" ]
+  same_as_runc
+}
+
+@test "containerd: ctr run passes its stdin to the task" {
+  both stdin
+  echo "$output"
+  [ "$output" = "got: some input
+exit 0" ]
+  same_as_runc
+}
+
+@test "containerd: short tasks in a row all report their exit status" {
+  both short_tasks
+  echo "$output"
+  [ "$output" = "$(for n in $(seq 10); do echo "run $n: exit $n"; done)" ]
   same_as_runc
 }
 
