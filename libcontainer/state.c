@@ -387,18 +387,23 @@ mrt_state_record_from_json (const char *json, struct mrt_state_record *r, mrt_er
  * (where /run often lives) under containers that come and go:
  *  - a new inode right after many were deleted costs ~1 ms (the allocator
  *    skips every recently deleted one), so create makes 2, not one per write;
- *  - a rename over an existing file makes ext4 (auto_da_alloc) allocate the
- *    new file's blocks at once, and on a `discard` mount freeing allocated
- *    blocks later waits for a synchronous discard; exchanged, the data stays
+ *  - a rename over an existing file (and a truncation to zero) makes ext4
+ *    (auto_da_alloc) allocate the new file's blocks at once, and on a
+ *    `discard` mount freeing allocated blocks later waits for a synchronous
+ *    discard; exchanged (and overwritten, not truncated), the data stays
  *    delayed and a short-lived container's state never reaches the disk. */
 int
 mrt_state_write (const struct mrt_state_dir *d, const struct mrt_state_record *r, mrt_error_t *err)
 {
   cleanup_free char *json = mrt_state_record_to_json (r);
-  cleanup_close int fd = openat (d->dirfd, STATE_SPARE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  /* Not O_TRUNC: truncating to zero also makes ext4 allocate the blocks
+   * at close (its replace-via-truncate heuristic).  Overwritten from the
+   * start, then cut to the new length. */
+  size_t len = strlen (json);
+  cleanup_close int fd = openat (d->dirfd, STATE_SPARE, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return mrt_error_sys (err, "write state of `%s`: create %s", d->id, STATE_SPARE);
-  if (mrt_write_all (fd, json, strlen (json)) < 0)
+  if (mrt_write_all (fd, json, len) < 0 || ftruncate (fd, (off_t)len) < 0)
     {
       mrt_error_sys (err, "write state of `%s`: write %s", d->id, STATE_SPARE);
       unlinkat (d->dirfd, STATE_SPARE, 0);
