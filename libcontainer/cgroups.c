@@ -136,34 +136,6 @@ mrt_cg_read_keyed (const char *dir, const char *file, const char *key, uint64_t 
   return -1;
 }
 
-/* Sorted by key, as runc prints the Go map. */
-static int
-compare_raw (const void *a, const void *b)
-{
-  /* key is the first member of the entry. */
-  return strcmp ((const char *)a, (const char *)b);
-}
-
-void
-mrt_cg_read_memory_raw (const char *dir, struct mrt_cgroup_stats *st)
-{
-  cleanup_free char *buf = mrt_cg_read (dir, "memory.stat");
-  char *save = NULL;
-  st->n_memory_raw = 0;
-  for (char *line = buf ? strtok_r (buf, "\n", &save) : NULL; line && st->n_memory_raw < MRT_STATS_MAX_RAW;
-       line = strtok_r (NULL, "\n", &save))
-    {
-      char *sp = strchr (line, ' ');
-      if (sp == NULL || (size_t)(sp - line) >= sizeof (st->memory_raw[0].key))
-        continue;
-      memcpy (st->memory_raw[st->n_memory_raw].key, line, (size_t)(sp - line));
-      st->memory_raw[st->n_memory_raw].key[sp - line] = '\0';
-      st->memory_raw[st->n_memory_raw].value = strtoull (sp + 1, NULL, 10);
-      st->n_memory_raw++;
-    }
-  qsort (st->memory_raw, st->n_memory_raw, sizeof (st->memory_raw[0]), compare_raw);
-}
-
 bool
 mrt_cg_exists (const char *dir, const char *file)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Cgroup v1 figures for `events --stats`, read from the files runc reads
- * (libcontainer/cgroups/fs *.GetStats). */
+/* The figures of `events --stats`, read from the files runc reads
+ * (libcontainer/cgroups/fs and fs2 GetStats): v1, v2, and memory.stat. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,37 @@
 #include "cgroups_internal.h"
 #include "utils.h"
 
-/* ---- stats ------------------------------------------------------------------------------- */
+/* ---- memory.stat ---------------------------------------------------------------------- */
+
+/* Sorted by key, as runc prints the Go map. */
+static int
+compare_raw (const void *a, const void *b)
+{
+  /* key is the first member of the entry. */
+  return strcmp ((const char *)a, (const char *)b);
+}
+
+void
+mrt_cg_read_memory_raw (const char *dir, struct mrt_cgroup_stats *st)
+{
+  cleanup_free char *buf = mrt_cg_read (dir, "memory.stat");
+  char *save = NULL;
+  st->n_memory_raw = 0;
+  for (char *line = buf ? strtok_r (buf, "\n", &save) : NULL; line && st->n_memory_raw < MRT_STATS_MAX_RAW;
+       line = strtok_r (NULL, "\n", &save))
+    {
+      char *sp = strchr (line, ' ');
+      if (sp == NULL || (size_t)(sp - line) >= sizeof (st->memory_raw[0].key))
+        continue;
+      memcpy (st->memory_raw[st->n_memory_raw].key, line, (size_t)(sp - line));
+      st->memory_raw[st->n_memory_raw].key[sp - line] = '\0';
+      st->memory_raw[st->n_memory_raw].value = strtoull (sp + 1, NULL, 10);
+      st->n_memory_raw++;
+    }
+  qsort (st->memory_raw, st->n_memory_raw, sizeof (st->memory_raw[0]), compare_raw);
+}
+
+/* ---- v1 ------------------------------------------------------------------------------- */
 
 static uint64_t
 read_u64 (const char *dir, const char *file)
@@ -192,5 +222,84 @@ mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t
       st->pids_current = read_u64 (h->path, "pids.current");
       st->pids_limit = read_u64 (h->path, "pids.max");
     }
+  return 0;
+}
+
+/* ---- v2 ---------------------------------------------------------------------------- */
+
+static uint64_t
+read_u64_or (const char *dir, const char *file, uint64_t if_max)
+{
+  cleanup_free char *s = mrt_cg_read (dir, file);
+  if (s == NULL)
+    return 0;
+  if (strncmp (s, "max", 3) == 0)
+    return if_max;
+  return strtoull (s, NULL, 10);
+}
+
+/* io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 ..." becomes runc's
+ * Read/Write entries of io_service_bytes and io_serviced. */
+static void
+io_stats (const char *dir, struct mrt_cgroup_stats *st)
+{
+  cleanup_free char *buf = mrt_cg_read (dir, "io.stat");
+  char *save = NULL;
+  for (char *line = buf ? strtok_r (buf, "\n", &save) : NULL; line; line = strtok_r (NULL, "\n", &save))
+    {
+      unsigned long long maj, min;
+      int off = 0;
+      if (sscanf (line, "%llu:%llu%n", &maj, &min, &off) != 2)
+        continue;
+      char *fsave = NULL;
+      for (char *f = strtok_r (line + off, " ", &fsave); f; f = strtok_r (NULL, " ", &fsave))
+        {
+          char *eq = strchr (f, '=');
+          if (eq == NULL)
+            continue;
+          *eq = '\0';
+          bool bytes = strcmp (f, "rbytes") == 0 || strcmp (f, "wbytes") == 0;
+          bool ios = strcmp (f, "rios") == 0 || strcmp (f, "wios") == 0;
+          struct mrt_blkio_entry *list = bytes ? st->io_service_bytes : st->io_serviced;
+          size_t *n = bytes ? &st->n_io_service_bytes : &st->n_io_serviced;
+          if ((!bytes && !ios) || *n >= MRT_STATS_MAX_BLKIO)
+            continue;
+          struct mrt_blkio_entry *e = &list[(*n)++];
+          e->major = maj, e->minor = min, e->value = strtoull (eq + 1, NULL, 10);
+          snprintf (e->op, sizeof (e->op), "%s", f[0] == 'r' ? "Read" : "Write");
+        }
+    }
+}
+
+int
+mrt_cg_v2_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t *err)
+{
+  (void)err;
+  const char *dir = cg->h[0].path;
+  uint64_t v;
+  if (mrt_cg_read_keyed (dir, "cpu.stat", "usage_usec", &v) == 0)
+    st->cpu_usage_ns = v * 1000;
+  if (mrt_cg_read_keyed (dir, "cpu.stat", "user_usec", &v) == 0)
+    st->cpu_user_ns = v * 1000;
+  if (mrt_cg_read_keyed (dir, "cpu.stat", "system_usec", &v) == 0)
+    st->cpu_system_ns = v * 1000;
+  mrt_cg_read_keyed (dir, "cpu.stat", "nr_periods", &st->cpu_periods);
+  mrt_cg_read_keyed (dir, "cpu.stat", "nr_throttled", &st->cpu_throttled_periods);
+  if (mrt_cg_read_keyed (dir, "cpu.stat", "throttled_usec", &v) == 0)
+    st->cpu_throttled_ns = v * 1000;
+  st->memory_usage = read_u64_or (dir, "memory.current", 0);
+  st->swap_usage = read_u64_or (dir, "memory.swap.current", 0);
+  st->swap_limit = read_u64_or (dir, "memory.swap.max", UINT64_MAX);
+  if (mrt_cg_read_keyed (dir, "memory.events", "max", &v) == 0)
+    st->memory_failcnt = v;
+  mrt_cg_read_keyed (dir, "memory.events", "oom_kill", &st->oom_kills);
+  mrt_cg_read_memory_raw (dir, st);
+  io_stats (dir, st);
+  st->memory_limit = read_u64_or (dir, "memory.max", UINT64_MAX);
+  st->memory_max_usage = read_u64_or (dir, "memory.peak", 0);
+  if (mrt_cg_read_keyed (dir, "memory.stat", "file", &v) == 0)
+    st->memory_cache = v;
+  st->pids_current = read_u64_or (dir, "pids.current", 0);
+  st->pids_limit = read_u64_or (dir, "pids.max", 0);
   return 0;
 }
