@@ -45,18 +45,6 @@ ctr_run() {
     --fifo-dir "$CTRD_DIR/fifo" --cgroup "minirt-test/$id" "${flags[@]}" "$IMAGE" "$id" "$@"
 }
 
-# Skip (visibly) while minirt still lacks a command the shim calls for the
-# scenario: minirt's placeholder says "<command>: not implemented".
-require_minirt_command() {
-  local c out
-  for c in "$@"; do
-    out=$("$MINIRT" --root "$CTRD_DIR/probe" "$c" minirt-probe-nonexistent 2>&1) || true
-    case $out in
-      *"$c: not implemented"*) skip "minirt $c is not implemented yet (the shim calls it for this scenario)" ;;
-    esac
-  done
-}
-
 # A unique container id for this test and runtime.
 cid() {
   echo "containerd-$1-$$-${BATS_TEST_NUMBER:-0}"
@@ -687,7 +675,6 @@ containers: " ]] || fail "ctr run did not fail, or left the container"
 }
 
 @test "containerd: ctr task exec runs in the container and returns its status" {
-  require_minirt_command exec
   both exec
   echo "$output"
   [ "$output" = "in-exec
@@ -699,7 +686,6 @@ task: RUNNING" ]
 }
 
 @test "containerd: ctr task exec --user --cwd, and exec -t through the console socket" {
-  require_minirt_command exec
   command -v script >/dev/null || skip "script not installed (bsdutils)"
   both exec_options
   echo "$output"
@@ -716,7 +702,6 @@ exit 4" ]]
 
 @test "containerd: a failing exec shows minirt's error to the ctr user" {
   local rt out msg
-  require_minirt_command exec
   both failing_exec
   echo "$output"
   for rt in minirt runc; do
@@ -732,7 +717,6 @@ exit 4" ]]
 }
 
 @test "containerd: ctr task ps lists the task's processes" {
-  require_minirt_command ps
   both ps
   echo "$output"
   [ "$output" = "init: sh -c sleep 1000 & sleep 1001 & wait 
@@ -742,7 +726,6 @@ other: sleep 1001 " ]
 }
 
 @test "containerd: ctr task pause and resume freeze and thaw the task" {
-  require_minirt_command pause resume
   both pause_resume
   echo "$output"
   [ "$output" = "pause exit 0: PAUSED FROZEN
@@ -778,7 +761,6 @@ exit 5" ]
 }
 
 @test "containerd: ctr task kill --all signals every process of the task" {
-  require_minirt_command ps
   both kill_all
   echo "$output"
   [ "$output" = "kill exit 0
@@ -798,7 +780,6 @@ task: RUNNING" ]
 
 @test "containerd: the shim calls minirt with the same arguments as runc" {
   local rt id wrap
-  require_minirt_command exec ps pause resume
   rm -f "$CTRD_DIR/argv.runc" "$CTRD_DIR/argv.minirt"
   for rt in runc minirt; do
     id=$(cid "$rt")
