@@ -508,3 +508,34 @@ $r"
   run minirt exec "$CTR_ID" true
   [ "$status" -eq 0 ] || fail "$output"
 }
+
+@test "exec -t and a foreground run with process.terminal: the same as runc under script(1)" {
+  command -v runc >/dev/null || skip "no runc"
+  command -v script >/dev/null || skip "no script(1)"
+  update_config '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
+  set_args sh -c 'tty; id; stat -c "%u %g %a" $(tty); stty size; exit 3'
+  # script(1) echoes a NUL of its own somewhere in the output: dropped.
+  local m r
+  m=$(script -qec "stty rows 20 cols 60; $MINIRT --root $STATE_ROOT run $CTR_ID; echo status=\$?" /dev/null < /dev/null | tr -d '\r\0^@')
+  r=$(script -qec "stty rows 20 cols 60; runc --root $RUNC_ROOT run $CTR_ID-runc; echo status=\$?" /dev/null < /dev/null | tr -d '\r\0^@')
+  [ "$m" = "$r" ] || fail "run: minirt:
+$m
+runc:
+$r"
+  [[ "$m" == *"1000 5 620"*"20 60"*status=3* ]] || fail "$m"
+
+  set_args sleep 1000
+  update_config '.process.terminal = false'
+  start_ctr
+  update_config ".linux.cgroupsPath = \"minirt-test/$CTR_ID-runc\""
+  runc_ run -d --bundle "$BUNDLE" "$CTR_ID-runc" < /dev/null > /dev/null 2>&1 || fail "runc run failed"
+  local cmd='tty; id; stat -c "%u %g %a" $(tty); stty size; exit 4'
+  m=$(script -qec "stty rows 21 cols 61; $MINIRT --root $STATE_ROOT exec -t --user 1000 $CTR_ID sh -c '$cmd'; echo status=\$?" /dev/null < /dev/null | tr -d '\r\0^@')
+  r=$(script -qec "stty rows 21 cols 61; runc --root $RUNC_ROOT exec -t --user 1000 $CTR_ID-runc sh -c '$cmd'; echo status=\$?" /dev/null < /dev/null | tr -d '\r\0^@')
+  runc_ delete --force "$CTR_ID-runc" > /dev/null 2>&1 || true
+  [ "$m" = "$r" ] || fail "exec: minirt:
+$m
+runc:
+$r"
+  [[ "$m" == *"21 61"*status=4* ]] || fail "$m"
+}
