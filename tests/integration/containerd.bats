@@ -410,13 +410,17 @@ scenario_seccomp() {
   echo "exit $?"
 }
 
+# scenario_failing_create RUNTIME COMMAND [ctr run flags...]
 scenario_failing_create() {
-  local rt=$1 cmd=$2 id wrap
+  local rt=$1 cmd=$2 id wrap cgroup
+  shift 2
   id=$(cid "$rt")
+  cgroup="minirt-test/$id"
+  [ "${1:-}" = --runc-systemd-cgroup ] && cgroup="minirt-test.slice:containerd:$id"
   wrap=$(make_wrapper "$rt")
   rm -f "$CTRD_DIR/failed-log.$rt"
   ctr_ run --runc-binary "$wrap" --runc-root "$CTRD_DIR/runc-root" --fifo-dir "$CTRD_DIR/fifo" \
-    --cgroup "minirt-test/$id" --rm "$IMAGE" "$id" "$cmd" 2>&1
+    --cgroup "$cgroup" "$@" --rm "$IMAGE" "$id" "$cmd" 2>&1
   echo "exit $?"
   echo "containers: $(ctr_ container ls -q)"
 }
@@ -645,11 +649,13 @@ exit 0" ]
   same_as_runc
 }
 
-# Both runtimes fail `create` for COMMAND; each one's own error text (the
-# last error line of its log.json, which the shim reads) reaches the user.
+# Both runtimes fail `create` for COMMAND (and ctr run flags); each one's
+# own error text (the last error line of its log.json, which the shim
+# reads) reaches the user.  The error must mention NAME (default COMMAND).
 check_failing_create() {
-  local cmd=$1 rt msg out
-  both failing_create "$cmd"
+  local cmd=$1 name=${NAME:-$1} rt msg out
+  shift
+  both failing_create "$cmd" "$@"
   echo "$output"
   for rt in minirt runc; do
     out=$output
@@ -657,7 +663,7 @@ check_failing_create() {
     [ -f "$CTRD_DIR/failed-log.$rt" ] || fail "$rt did not fail"
     msg=$(jq -r 'select(.level == "error") | .msg' "$CTRD_DIR/failed-log.$rt" | tail -n 1)
     echo "$rt's log.json: $msg"
-    [[ "$msg" == *"$cmd"* ]] || fail "$rt's error does not name $cmd"
+    [[ "$msg" == *"$name"* ]] || fail "$rt's error does not name $name"
     [[ "$out" == *"OCI runtime create failed: $msg"* ]] || fail "$rt's error did not reach ctr"
     [[ "$out" == *"exit 1
 containers: " ]] || fail "ctr run did not fail, or left the container"
@@ -672,6 +678,14 @@ containers: " ]] || fail "ctr run did not fail, or left the container"
 @test "containerd: a failing create (command not executable) shows minirt's error to the ctr user" {
   check_failing_create /etc/passwd
   [[ "$output" == *"Permission denied"* ]]
+}
+
+@test "containerd: --runc-systemd-cgroup without systemd: minirt's clear error reaches the ctr user" {
+  # With systemd running the slice would be made at the hierarchy root.
+  [ ! -d /run/systemd/system ] || skip "systemd is running here"
+  NAME=systemd check_failing_create true --runc-systemd-cgroup
+  [[ "$output" == *"systemd is not running"* ]]
+  grep -q -- '--log-format json --systemd-cgroup create' "$CTRD_DIR/argv.minirt"
 }
 
 @test "containerd: ctr task exec runs in the container and returns its status" {
