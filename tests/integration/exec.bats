@@ -413,6 +413,18 @@ $expected"
   [ "$(tr -d '\r' <<< "$output" | grep -o -- '-\?icanon$')" = $'-icanon\nicanon' ] || fail "$output"
 }
 
+@test "exec: SIGWINCH on the caller's terminal resizes the pty" {
+  command -v script >/dev/null || skip "no script(1)"
+  start_ctr
+  # The process resizes the caller's terminal (its fd 3); the kernel sends
+  # SIGWINCH to minirt, which passes the new size on to the pty.  The
+  # process polls (bounded) for the size to arrive.
+  local cmd='stty size; stty rows 40 cols 90 <&3; i=0; while [ "$(stty size)" != "40 90" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; stty size'
+  run script -qec "stty rows 20 cols 60; $MINIRT --root $STATE_ROOT exec -t --preserve-fds 1 $CTR_ID sh -c '$cmd' 3<&0" /dev/null < /dev/null
+  [ "$status" -eq 0 ] || fail "$output"
+  [ "$(tr -d '\r\0^@' <<< "$output")" = $'20 60\n40 90' ] || fail "$output"
+}
+
 @test "foreground run with process.terminal and no console socket proxies a pty; the slave belongs to the user" {
   update_config '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
   set_args sh -c 'tty; stat -c %u "$(tty)"; test -t 0 && echo stdin-is-a-tty; exit 4'
