@@ -908,7 +908,14 @@ mrt_cgroup_update (struct mrt_cgroup *cg, const struct mrt_resources *res, mrt_e
 {
   if (mrt_cgroup_is_disabled (cg) || res == NULL)
     return 0;
-  return apply (cg, res, false, err);
+  /* An update that fails half-way puts back what it changed, as runc's
+   * does: the container keeps its old limits, not a mix. */
+  struct mrt_cg_snapshot *snap = mrt_cg_snapshot_take (cg);
+  int r = apply (cg, res, false, err);
+  if (r < 0)
+    mrt_cg_snapshot_restore (cg, snap);
+  mrt_cg_snapshot_free (snap);
+  return r;
 }
 
 /* ---- processes --------------------------------------------------------------- */

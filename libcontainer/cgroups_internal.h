@@ -79,6 +79,13 @@ bool mrt_cg_exists (const char *dir, const char *file);
 /* Every "key value" line of memory.stat into st->memory_raw. */
 void mrt_cg_read_memory_raw (const char *dir, struct mrt_cgroup_stats *st);
 
+/* The limit files an update may write, as they are now (cgroups_snapshot.c);
+ * restore writes them back (device rules are not part of it). */
+struct mrt_cg_snapshot;
+struct mrt_cg_snapshot *mrt_cg_snapshot_take (const struct mrt_cgroup *cg);
+void mrt_cg_snapshot_restore (const struct mrt_cgroup *cg, const struct mrt_cg_snapshot *s);
+void mrt_cg_snapshot_free (struct mrt_cg_snapshot *s);
+
 /* v1 */
 int mrt_cg_v1_apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool creating, mrt_error_t *err);
 int mrt_cg_v1_prepare_cpuset (struct mrt_cgroup *cg, mrt_error_t *err);

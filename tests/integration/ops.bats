@@ -289,6 +289,22 @@ frozen_file() {
   [ "${res[0]}" = "50331648 100663296 21 30000 60000 300 0 " ]
 }
 
+@test "update: a write the kernel refuses fails the update and puts back what it had changed, as runc" {
+  is_v2 && skip "v1 file names"
+  update_config '.linux.resources = {"memory": {"limit": 100663296}, "pids": {"limit": 40}}'
+  start_family
+  local mem pids
+  mem=$(cg_dir "$PID" memory)/memory.limit_in_bytes
+  pids=$(cg_dir "$PID" pids)/pids.max
+  # memory and pids are written before the realtime runtime, which this
+  # kernel refuses for a non-realtime group.
+  run -1 minirt update --memory 64m --pids-limit 7 --cpu-rt-runtime 1000 "$CTR_ID"
+  [[ "$output" == *"cpu.realtimeRuntime"*"cpu.rt_runtime_us"* ]]
+  [ "$(cat "$mem")" = 100663296 ]
+  [ "$(cat "$pids")" = 40 ]
+  [ "$(minirt state "$CTR_ID" | jq -r .status)" = running ]
+}
+
 @test "update: bad values name the flag; a stopped container cannot be updated" {
   start_family
   run -1 minirt update --memory 12q "$CTR_ID"

@@ -488,3 +488,26 @@ Test (ops_fake, v1_stats_percpu_kernel_memory_and_raw)
   cr_expect_eq (mrt_cgroup_destroy (cg, &err), 0);
   mrt_cgroup_free (cg);
 }
+
+Test (ops_fake, v2_failed_update_puts_back_what_it_changed)
+{
+  fake_v2 ();
+  struct mrt_cgroup_config cfg = config ("c", "minirt-test/rb");
+  struct mrt_cgroup *cg = must_create (&cfg);
+  put ("sys/user.slice/me/minirt-test/rb/memory.max", "max\n");
+  put ("sys/user.slice/me/minirt-test/rb/pids.max", "50");
+  /* cpu.max cannot be written (a directory): the update fails after
+   * memory.max was set (pids.max comes later on v2: never written). */
+  put ("sys/user.slice/me/minirt-test/rb/cpu.max/x", "");
+  struct mrt_update_flags f = { .memory = "64m", .pids_limit = "7", .cpu_quota = "50000", .cpu_period = "100000" };
+  struct mrt_resources *res = NULL;
+  mrt_error_t err = NULL;
+  cr_assert_eq (mrt_update_flags_to_resources (&f, &res, &err), 0);
+  cr_assert_lt (mrt_cgroup_update (cg, res, &err), 0);
+  cr_expect (strstr (err->msg, "cpu.max") != NULL, "%s", err->msg);
+  mrt_error_free (&err);
+  mrt_resources_free (res);
+  expect_file ("sys/user.slice/me/minirt-test/rb/memory.max", "max");
+  expect_file ("sys/user.slice/me/minirt-test/rb/pids.max", "50");
+  mrt_cgroup_free (cg);
+}
