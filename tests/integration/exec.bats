@@ -448,9 +448,17 @@ $expected"
   run minirt exec "$CTR_ID" sh -c 'exit 9'
   local m_rc=$status
 
+  # --process as containerd sends it (no capabilities: the container's).
+  jq -n --arg s "$script" '{args: ["sh", "-c", $s], cwd: "/dev", env: ["PATH=/bin", "A=1"],
+      user: {uid: 100, gid: 101, additionalGids: [7]}, noNewPrivileges: true,
+      rlimits: [{type: "RLIMIT_NOFILE", hard: 300, soft: 200}]}' > "$BUNDLE/process.json"
+  local mp rp
+  mp=$(minirt exec --process "$BUNDLE/process.json" "$CTR_ID" 2>&1)
+
   update_config ".linux.cgroupsPath = \"minirt-test/$CTR_ID-runc\""
   runc_ run -d --bundle "$BUNDLE" "$CTR_ID-runc" < /dev/null > /dev/null 2>&1 || fail "runc run failed"
   r=$(runc_ exec "${args[@]}" "$CTR_ID-runc" sh -c "$script" 2>&1)
+  rp=$(runc_ exec --process "$BUNDLE/process.json" "$CTR_ID-runc" 2>&1)
   run runc_ exec "$CTR_ID-runc" sh -c 'exit 9'
   local r_rc=$status
   runc_ delete --force "$CTR_ID-runc" > /dev/null 2>&1 || true
@@ -458,6 +466,10 @@ $expected"
 $m
 runc:
 $r"
+  [ "$mp" = "$rp" ] || fail "--process: minirt:
+$mp
+runc:
+$rp"
   [ "$m_rc" -eq 9 ] && [ "$r_rc" -eq 9 ]
 }
 
