@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The figures of `events --stats`, read from the files runc reads
  * (libcontainer/cgroups/fs and fs2 GetStats): v1, v2, and memory.stat. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,56 @@ blkio_stats (const char *dir, struct mrt_cgroup_stats *st)
     }
 }
 
+static int
+compare_hugetlb (const void *a, const void *b)
+{
+  /* size is the first member of the entry. */
+  return strcmp ((const char *)a, (const char *)b);
+}
+
+/* The page sizes the cgroup has files for: "hugetlb.<size>.<suffix>"
+ * (v1 limit_in_bytes, v2 max). */
+static void
+hugetlb_stats (const char *dir, bool v2, struct mrt_cgroup_stats *st)
+{
+  const char *suffix = v2 ? ".max" : ".limit_in_bytes";
+  DIR *d = opendir (dir);
+  struct dirent *de;
+  if (d == NULL)
+    return;
+  while ((de = readdir (d)) != NULL && st->n_hugetlb < MRT_STATS_MAX_HUGETLB)
+    {
+      const char *name = de->d_name;
+      size_t len = strlen (name), slen = strlen (suffix);
+      if (strncmp (name, "hugetlb.", 8) != 0 || len <= 8 + slen || strcmp (name + len - slen, suffix) != 0)
+        continue;
+      size_t size_len = len - 8 - slen;
+      /* "hugetlb.2MB.rsvd.max" is the reservation limit, not a size. */
+      if (size_len >= sizeof (st->hugetlb[0].size) || memchr (name + 8, '.', size_len))
+        continue;
+      typeof (st->hugetlb[0]) *h = &st->hugetlb[st->n_hugetlb++];
+      memcpy (h->size, name + 8, size_len);
+      h->size[size_len] = '\0';
+      cleanup_free char *usage = xasprintf ("hugetlb.%s.%s", h->size, v2 ? "current" : "usage_in_bytes");
+      h->usage = read_u64 (dir, usage);
+      if (v2)
+        {
+          cleanup_free char *events = xasprintf ("hugetlb.%s.events", h->size);
+          mrt_cg_read_keyed (dir, events, "max", &h->failcnt);
+        }
+      else
+        {
+          cleanup_free char *max = xasprintf ("hugetlb.%s.max_usage_in_bytes", h->size);
+          cleanup_free char *failcnt = xasprintf ("hugetlb.%s.failcnt", h->size);
+          h->max = read_u64 (dir, max);
+          h->failcnt = read_u64 (dir, failcnt);
+        }
+    }
+  closedir (d);
+  /* Sorted, as runc prints the Go map. */
+  qsort (st->hugetlb, st->n_hugetlb, sizeof (st->hugetlb[0]), compare_hugetlb);
+}
+
 int
 mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t *err)
 {
@@ -222,6 +273,8 @@ mrt_cg_v1_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t
       st->pids_current = read_u64 (h->path, "pids.current");
       st->pids_limit = read_u64 (h->path, "pids.max");
     }
+  if ((h = mrt_cg_find (cg, "hugetlb")))
+    hugetlb_stats (h->path, false, st);
   return 0;
 }
 
@@ -301,5 +354,6 @@ mrt_cg_v2_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *st, mrt_error_t
     st->memory_cache = v;
   st->pids_current = read_u64_or (dir, "pids.current", 0);
   st->pids_limit = read_u64_or (dir, "pids.max", 0);
+  hugetlb_stats (dir, true, st);
   return 0;
 }

@@ -357,7 +357,18 @@ print_stats (const char *id, const struct mrt_cgroup_stats *s)
   printf ("},\"blkio\":{");
   put_blkio ("ioServiceBytesRecursive", s->io_service_bytes, s->n_io_service_bytes, true);
   put_blkio ("ioServicedRecursive", s->io_serviced, s->n_io_serviced, s->n_io_service_bytes == 0);
-  printf ("},\"hugetlb\":{},\"intel_rdt\":{},\"network_interfaces\":null}}\n");
+  printf ("},\"hugetlb\":{");
+  for (size_t i = 0; i < s->n_hugetlb; i++)
+    {
+      /* runc's Hugetlb: usage and max omitempty, failcnt always. */
+      first = true;
+      printf ("%s\"%s\":{", i ? "," : "", s->hugetlb[i].size);
+      put_u64 (stdout, &first, "usage", s->hugetlb[i].usage, true);
+      put_u64 (stdout, &first, "max", s->hugetlb[i].max, true);
+      put_u64 (stdout, &first, "failcnt", s->hugetlb[i].failcnt, false);
+      putchar ('}');
+    }
+  printf ("},\"intel_rdt\":{},\"network_interfaces\":null}}\n");
   fflush (stdout);
 }
 

@@ -105,6 +105,7 @@ int mrt_container_update (struct mrt_context *ctx, const char *id, const struct 
 #define MRT_STATS_MAX_CPUS 256
 #define MRT_STATS_MAX_RAW 96
 #define MRT_STATS_MAX_BLKIO 64
+#define MRT_STATS_MAX_HUGETLB 8
 
 /* One line of a blkio statistics file: "8:0 Read 4096". */
 struct mrt_blkio_entry
@@ -145,6 +146,14 @@ struct mrt_cgroup_stats
    * io.stat. */
   size_t n_io_service_bytes, n_io_serviced;
   struct mrt_blkio_entry io_service_bytes[MRT_STATS_MAX_BLKIO], io_serviced[MRT_STATS_MAX_BLKIO];
+  /* Per huge page size ("2MB"): v1 usage/max usage/failcnt, v2 current
+   * and the "max" count of hugetlb.<size>.events. */
+  size_t n_hugetlb;
+  struct
+  {
+    char size[16];
+    uint64_t usage, max, failcnt;
+  } hugetlb[MRT_STATS_MAX_HUGETLB];
   /* memory.stat, every "key value" line (runc's "raw"). */
   size_t n_memory_raw;
   struct

@@ -347,6 +347,11 @@ Test (ops_fake, v2_update_from_flags_freeze_and_stats)
   put (FILE_OF ("memory.events"), "low 0\nhigh 0\nmax 3\noom 0\noom_kill 0\n");
   put (FILE_OF ("pids.current"), "4\n");
   put (FILE_OF ("io.stat"), "8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n");
+  put (FILE_OF ("hugetlb.2MB.max"), "max\n");
+  put (FILE_OF ("hugetlb.2MB.rsvd.max"), "max\n");
+  put (FILE_OF ("hugetlb.2MB.current"), "4194304\n");
+  put (FILE_OF ("hugetlb.2MB.events"), "max 2\n");
+  put (FILE_OF ("hugetlb.1GB.max"), "0\n");
   struct mrt_cgroup_stats st;
   cr_assert_eq (mrt_cgroup_stats (cg, &st, &err), 0);
   cr_expect_eq (st.cpu_usage_ns, 1500000);
@@ -373,6 +378,10 @@ Test (ops_fake, v2_update_from_flags_freeze_and_stats)
   cr_expect_str_eq (st.io_service_bytes[1].op, "Write");
   cr_assert_eq (st.n_io_serviced, 2);
   cr_expect_eq (st.io_serviced[1].value, 2);
+  cr_assert_eq (st.n_hugetlb, 2);
+  cr_expect_str_eq (st.hugetlb[0].size, "1GB");
+  cr_expect_str_eq (st.hugetlb[1].size, "2MB");
+  cr_expect (st.hugetlb[1].usage == 4194304 && st.hugetlb[1].failcnt == 2);
 #undef FILE_OF
   cr_expect_eq (mrt_cgroup_destroy (cg, &err), 0);
   mrt_cgroup_free (cg);
@@ -439,8 +448,10 @@ Test (ops_fake, v1_stats_percpu_kernel_memory_and_raw)
 {
   put ("mountinfo", "30 31 0:30 / /sys/fs/cgroup/cpuacct rw - cgroup cgroup rw,cpuacct\n"
                     "31 31 0:31 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
-                    "32 31 0:32 / /sys/fs/cgroup/cpuset rw - cgroup cgroup rw,cpuset\n");
-  put ("cgroup", "3:cpuset:/\n2:cpuacct:/\n1:memory:/\n");
+                    "32 31 0:32 / /sys/fs/cgroup/cpuset rw - cgroup cgroup rw,cpuset\n"
+                    "33 31 0:33 / /sys/fs/cgroup/hugetlb rw - cgroup cgroup rw,hugetlb\n");
+  put ("cgroup", "4:hugetlb:/\n3:cpuset:/\n2:cpuacct:/\n1:memory:/\n");
+  put ("sys/hugetlb/tasks", "");
   put ("sys/cpuacct/tasks", "");
   put ("sys/memory/tasks", "");
   put ("sys/cpuset/tasks", "");
@@ -477,6 +488,10 @@ Test (ops_fake, v1_stats_percpu_kernel_memory_and_raw)
   cr_expect_str_eq (st.memory_raw[1].key, "cache");
   cr_expect_str_eq (st.memory_raw[2].key, "rss");
   cr_expect_eq (st.memory_raw[2].value, 7);
+  put ("sys/hugetlb/minirt-test/st/hugetlb.2MB.limit_in_bytes", "9223372036854771712\n");
+  put ("sys/hugetlb/minirt-test/st/hugetlb.2MB.usage_in_bytes", "2097152\n");
+  put ("sys/hugetlb/minirt-test/st/hugetlb.2MB.max_usage_in_bytes", "4194304\n");
+  put ("sys/hugetlb/minirt-test/st/hugetlb.2MB.failcnt", "1\n");
   put ("sys/cpuset/minirt-test/st/cpuset.sched_load_balance", "1\n");
   put ("sys/cpuset/minirt-test/st/cpuset.sched_relax_domain_level", "-1\n");
   cr_assert_eq (mrt_cgroup_stats (cg, &st, &err), 0);
@@ -485,6 +500,9 @@ Test (ops_fake, v1_stats_percpu_kernel_memory_and_raw)
   cr_expect (st.n_cpuset_mems == 1 && st.cpuset_mems[0] == 0);
   cr_expect_eq (st.sched_load_balance, 1);
   cr_expect_eq (st.sched_relax_domain_level, -1);
+  cr_assert_eq (st.n_hugetlb, 1);
+  cr_expect_str_eq (st.hugetlb[0].size, "2MB");
+  cr_expect (st.hugetlb[0].usage == 2097152 && st.hugetlb[0].max == 4194304 && st.hugetlb[0].failcnt == 1);
   cr_expect_eq (mrt_cgroup_destroy (cg, &err), 0);
   mrt_cgroup_free (cg);
 }
