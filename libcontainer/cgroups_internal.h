@@ -2,9 +2,11 @@
 #ifndef MINIRT_CGROUPS_INTERNAL_H
 #define MINIRT_CGROUPS_INTERNAL_H
 
-/* Shared between cgroups.c (detection, paths, the public API),
- * cgroups_v1.c, cgroups_v2.c and cgroups_bpf.c.  Also used by the unit
- * tests, which drive the pieces one by one. */
+/* Shared between the cgroups_*.c files: cgroups.c (the object and the
+ * public API), cgroups_detect.c, cgroups_path.c, cgroups_io.c,
+ * cgroups_procs.c, cgroups_devices.c, cgroups_v1.c, cgroups_v2.c,
+ * cgroups_bpf.c...  Also used by the unit tests, which drive the pieces
+ * one by one. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,15 +53,16 @@ struct mrt_cg_layout
   size_t n_m;
 };
 
+/* cgroups_detect.c */
 int mrt_cg_detect (const struct mrt_cgroup_config *cfg, struct mrt_cg_layout *out, mrt_error_t *err);
 void mrt_cg_layout_clear (struct mrt_cg_layout *l);
-/* The container's cgroup path inside a hierarchy ("/a/b") and whether it
+/* cgroups_path.c: the container's cgroup path inside a hierarchy ("/a/b") and whether it
  * is relative to the caller's cgroup.  Handles the systemd form. */
 int mrt_cg_cgroup_path (const struct mrt_cgroup_config *cfg, char **out, bool *relative, mrt_error_t *err);
 /* "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice" (systemd's expansion). */
 int mrt_cg_expand_slice (const char *slice, char **out, mrt_error_t *err);
 
-/* Whether the comma list `ctrls` holds `name`. */
+/* cgroups_io.c: whether the comma list `ctrls` holds `name`. */
 bool mrt_cg_has_ctrl (const char *ctrls, const char *name);
 /* The hierarchy that holds a controller (v2: the one), or NULL. */
 struct mrt_cg_hier *mrt_cg_find (const struct mrt_cgroup *cg, const char *ctrl);
@@ -104,7 +107,7 @@ uint64_t mrt_cg_shares_to_weight (uint64_t shares);
 uint64_t mrt_cg_blkio_to_io_weight (uint64_t weight);
 int mrt_cg_swap_v2 (int64_t swap, int64_t limit, int64_t *out, mrt_error_t *err);
 
-/* The device rules a container gets: linux.resources.devices, then an
+/* cgroups_devices.c: the device rules a container gets: linux.resources.devices, then an
  * allow rule per linux.devices entry, then runc's default allowed devices.
  * Later rules win.  Caller frees the array (not the access strings). */
 struct mrt_device_cgroup_rule *mrt_cg_device_rules (const struct mrt_cgroup *cg, const struct mrt_resources *res,
