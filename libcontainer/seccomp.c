@@ -313,8 +313,8 @@ check_execve_allowed (const struct mrt_seccomp_filter *f, mrt_error_t *err)
     }
 }
 
-static bool
-profile_uses_notify (const struct mrt_seccomp *p)
+bool
+mrt_seccomp_profile_uses_notify (const struct mrt_seccomp *p)
 {
   if (p->default_action == MRT_SCMP_ACT_NOTIFY)
     return true;
@@ -530,7 +530,7 @@ mrt_seccomp_compile_ex (const struct mrt_seccomp *p, const struct mrt_log *log, 
   default_action = notify_if_denied (default_action, options);
   /* In report mode the listener always exists (even if nothing is denied),
    * so the hand-over protocol does not depend on the profile. */
-  f->listener = profile_uses_notify (p) || (options & MRT_SECCOMP_NOTIFY_DENIED);
+  f->listener = mrt_seccomp_profile_uses_notify (p) || (options & MRT_SECCOMP_NOTIFY_DENIED);
   if (f->listener && !(options & MRT_SECCOMP_OWN_LISTENER) && (p->listener_path == NULL || *p->listener_path == '\0'))
     return mrt_error_make (err, 0, "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
 

@@ -41,6 +41,9 @@ int mrt_seccomp_compile_ex (const struct mrt_seccomp *profile, const struct mrt_
  * filter from the cache has no libseccomp context (no export_pfc). */
 int mrt_seccomp_compile_cached (const struct mrt_seccomp *profile, const struct mrt_log *log, unsigned int options,
                                 const char *cache_dir, struct mrt_seccomp_filter **out, mrt_error_t *err);
+/* True when the profile has SCMP_ACT_NOTIFY (default or any rule), i.e. it
+ * needs a listener and so a listenerPath unless the runtime keeps it. */
+bool mrt_seccomp_profile_uses_notify (const struct mrt_seccomp *p);
 /* True when the filter has a NOTIFY action and so yields a listener fd. */
 bool mrt_seccomp_filter_wants_listener (const struct mrt_seccomp_filter *f);
 /* Load into the calling thread (and with TSYNC its siblings).  *notify_fd is

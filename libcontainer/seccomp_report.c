@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seccomp.h"
 #include "seccomp_report.h"
 #include "utils.h"
 
@@ -20,17 +21,6 @@ annotation (const struct mrt_spec *spec, const char *key)
     if (strcmp (spec->annotations[i].key, key) == 0)
       return spec->annotations[i].value ? spec->annotations[i].value : "";
   return NULL;
-}
-
-static bool
-profile_uses_notify (const struct mrt_seccomp *p)
-{
-  if (p->default_action == MRT_SCMP_ACT_NOTIFY)
-    return true;
-  for (size_t i = 0; i < p->n_syscalls; i++)
-    if (p->syscalls[i].action == MRT_SCMP_ACT_NOTIFY)
-      return true;
-  return false;
 }
 
 static int
@@ -61,7 +51,7 @@ mrt_seccomp_report_mode (const struct mrt_spec *spec, enum mrt_seccomp_report_mo
       if (profile == NULL)
         return mrt_error_make (err, 0, "config.json: annotations[\"%s\"]: needs linux.seccomp",
                                MRT_SECCOMP_REPORT_ANNOTATION);
-      if (profile_uses_notify (profile))
+      if (mrt_seccomp_profile_uses_notify (profile))
         return mrt_error_make (err, 0,
                                "config.json: annotations[\"%s\"]: the profile already uses SCMP_ACT_NOTIFY "
                                "(its listener belongs to linux.seccomp.listenerPath)",
@@ -75,7 +65,7 @@ mrt_seccomp_report_mode (const struct mrt_spec *spec, enum mrt_seccomp_report_mo
     return -1;
   /* CRI-O sets this annotation on the containers it injected its own
    * notifier into: then the listener is CRI-O's, not ours. */
-  if (profile == NULL || profile_uses_notify (profile))
+  if (profile == NULL || mrt_seccomp_profile_uses_notify (profile))
     *mode = MRT_SECCOMP_REPORT_OFF;
   return 0;
 }
