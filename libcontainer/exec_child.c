@@ -23,7 +23,6 @@
  * open /proc/PID/exe of the runtime's image (CVE-2019-5736 class). */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/keyctl.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -71,15 +70,6 @@ clone_parent (void)
 }
 
 static int
-join_session_keyring (const char *id, mrt_error_t *err)
-{
-  cleanup_free char *name = xasprintf ("_ses.%s", id);
-  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
-    return mrt_error_sys (err, "join a new session keyring");
-  return 0;
-}
-
-static int
 load_seccomp (const struct mrt_exec_launch *l, mrt_error_t *err)
 {
   if (l->seccomp == NULL)
@@ -124,7 +114,7 @@ static void __attribute__ ((noreturn)) process_main (const struct mrt_exec_launc
       mrt_error_sys (&err, "setsid");
       fail (l, &err);
     }
-  if (join_session_keyring (l->id, &err) < 0)
+  if (mrt_join_session_keyring (l->id, &err) < 0)
     fail (l, &err);
   if (proc->terminal)
     {

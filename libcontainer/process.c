@@ -142,8 +142,8 @@ mrt_find_executable (const char *file, char *const *env, char **out, mrt_error_t
 
 /* ---- child helpers ------------------------------------------------------- */
 
-static int
-join_session_keyring (const char *id, mrt_error_t *err)
+int
+mrt_join_session_keyring (const char *id, mrt_error_t *err)
 {
   cleanup_free char *name = xasprintf ("_ses.%s", id);
   if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
@@ -292,7 +292,7 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
     child_fail (l, -1, &err);
 
   /* 2. */
-  if (!l->no_new_keyring && join_session_keyring (l->id, &err) < 0)
+  if (!l->no_new_keyring && mrt_join_session_keyring (l->id, &err) < 0)
     child_fail (l, -1, &err);
   /* With process.terminal there always is a console socket: the client's,
    * or for a foreground `run` one whose other end minirt keeps to proxy the

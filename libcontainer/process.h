@@ -54,6 +54,10 @@ struct mrt_launch
   bool in_cgroup2;                     /* out: born in the cgroup2 cgroup */
 };
 
+/* Join a new session keyring named _ses.<id> (as runc does), so the
+ * container does not share the caller's keys; ENOSYS (no keyrings) is fine. */
+int mrt_join_session_keyring (const char *id, mrt_error_t *err);
+
 /* Clone the init.  In the parent returns its pid; the child never returns. */
 pid_t mrt_process_spawn (struct mrt_launch *l, mrt_error_t *err);
 
