@@ -227,25 +227,6 @@ listen_exec_socket (const struct mrt_state_dir *d, mrt_error_t *err)
 }
 
 static int
-write_pid_file (const char *path, pid_t pid, mrt_error_t *err)
-{
-  char buf[32];
-  int n = snprintf (buf, sizeof (buf), "%d", (int)pid);
-  cleanup_free char *abs = NULL;
-  if (path[0] != '/')
-    {
-      char cwd[PATH_MAX];
-      if (getcwd (cwd, sizeof (cwd)) == NULL)
-        return mrt_error_sys (err, "--pid-file: getcwd");
-      abs = xasprintf ("%s/%s", cwd, path);
-      path = abs;
-    }
-  if (mrt_write_file_atomic (path, buf, (size_t)n, 0644, err) < 0)
-    return mrt_error_prefix (err, "--pid-file");
-  return 0;
-}
-
-static int
 copy_annotations (struct mrt_state_record *r, const struct mrt_spec *spec)
 {
   if (spec->n_annotations == 0)
@@ -545,7 +526,7 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   if (mrt_state_write (d, &rec, err) < 0)
     goto fail;
   mrt_state_write_done (d);
-  if (opts->pid_file && write_pid_file (opts->pid_file, u.pid, err) < 0)
+  if (opts->pid_file && mrt_write_pid_file (opts->pid_file, u.pid, err) < 0)
     goto fail;
   *pid_out = u.pid;
   mrt_cgroup_free (u.cgroup);

@@ -372,25 +372,6 @@ start_process (const struct exec_plan *p, const struct mrt_exec_options *o, int 
   return -1;
 }
 
-static int
-write_pid_file (const char *path, pid_t pid, mrt_error_t *err)
-{
-  char buf[32];
-  int n = snprintf (buf, sizeof (buf), "%d", (int)pid);
-  cleanup_free char *abs = NULL;
-  if (path[0] != '/')
-    {
-      char cwd[PATH_MAX];
-      if (getcwd (cwd, sizeof (cwd)) == NULL)
-        return mrt_error_sys (err, "--pid-file: getcwd");
-      abs = xasprintf ("%s/%s", cwd, path);
-      path = abs;
-    }
-  if (mrt_write_file_atomic (path, buf, (size_t)n, 0644, err) < 0)
-    return mrt_error_prefix (err, "--pid-file");
-  return 0;
-}
-
 int
 mrt_container_exec (struct mrt_context *ctx, const struct mrt_exec_options *o, int *exit_status, mrt_error_t *err)
 {
@@ -444,7 +425,7 @@ mrt_container_exec (struct mrt_context *ctx, const struct mrt_exec_options *o, i
   console[1] = -1;
   if (console[0] >= 0 && mrt_terminal_recv_master (console[0], &master, err) < 0)
     goto kill;
-  if (o->pid_file && write_pid_file (o->pid_file, pid, err) < 0)
+  if (o->pid_file && mrt_write_pid_file (o->pid_file, pid, err) < 0)
     goto kill;
   if (o->detach)
     {

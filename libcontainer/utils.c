@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -128,6 +129,25 @@ mrt_write_file_atomic (const char *path, const void *data, size_t len, mode_t mo
       unlink (tmp);
       return -1;
     }
+  return 0;
+}
+
+int
+mrt_write_pid_file (const char *path, pid_t pid, mrt_error_t *err)
+{
+  char buf[32];
+  int n = snprintf (buf, sizeof (buf), "%d", (int)pid);
+  cleanup_free char *abs = NULL;
+  if (path[0] != '/')
+    {
+      char cwd[PATH_MAX];
+      if (getcwd (cwd, sizeof (cwd)) == NULL)
+        return mrt_error_sys (err, "--pid-file: getcwd");
+      abs = xasprintf ("%s/%s", cwd, path);
+      path = abs;
+    }
+  if (mrt_write_file_atomic (path, buf, (size_t)n, 0644, err) < 0)
+    return mrt_error_prefix (err, "--pid-file");
   return 0;
 }
 

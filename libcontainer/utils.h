@@ -59,6 +59,10 @@ int mrt_read_file (const char *path, size_t max_size, char **out, size_t *len, m
 int mrt_read_fd (int fd, size_t max_size, char **out, size_t *len, mrt_error_t *err);
 /* Write a file atomically: temp file in the same directory, fsync-free rename. */
 int mrt_write_file_atomic (const char *path, const void *data, size_t len, mode_t mode, mrt_error_t *err);
+/* Write the runc --pid-file: the pid in decimal, no newline, written
+ * atomically so a caller polling the file never reads it half-written; a
+ * relative path is taken from the current directory. */
+int mrt_write_pid_file (const char *path, pid_t pid, mrt_error_t *err);
 /* Write a string to an existing file (cgroup, /proc knobs); no O_CREAT. */
 int mrt_write_file_at (int dirfd, const char *name, const char *data, size_t len, mrt_error_t *err);
 /* write()/read() the whole buffer, retrying on EINTR and short writes. */
