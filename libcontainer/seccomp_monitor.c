@@ -89,12 +89,6 @@ mrt_seccomp_monitor_hand_over (int dirfd, int notify_fd, mrt_error_t *err)
 {
   struct sockaddr_un addr;
   cleanup_close int sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  char control[CMSG_SPACE (sizeof (int))] = { 0 };
-  char byte = 'L';
-  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof (control) };
-  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
-  ssize_t n;
 
   if (sock < 0)
     return mrt_error_sys (err, "seccomp report: socket");
@@ -102,14 +96,7 @@ mrt_seccomp_monitor_hand_over (int dirfd, int notify_fd, mrt_error_t *err)
     return -1;
   if (connect (sock, (struct sockaddr *)&addr, sizeof (addr)) < 0)
     return mrt_error_sys (err, "seccomp report: connect to the monitor");
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &notify_fd, sizeof (int));
-  do
-    n = sendmsg (sock, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  if (n != 1)
+  if (mrt_send_fd (sock, notify_fd, "L", 1) != 1)
     return mrt_error_sys (err, "seccomp report: send the listener to the monitor");
   return 0;
 }

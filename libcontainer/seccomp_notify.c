@@ -77,10 +77,7 @@ mrt_seccomp_send_listener (const char *listener_path, int notify_fd, const char 
 {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   cleanup_close int sock = -1;
-  char control[CMSG_SPACE (sizeof (int))] = { 0 };
-  struct iovec iov = { .iov_base = (void *) process_state_json, .iov_len = strlen (process_state_json) };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof (control) };
-  struct cmsghdr *cmsg;
+  size_t len = strlen (process_state_json);
   ssize_t n;
 
   if (strlen (listener_path) >= sizeof (addr.sun_path))
@@ -92,18 +89,10 @@ mrt_seccomp_send_listener (const char *listener_path, int notify_fd, const char 
   if (connect (sock, (struct sockaddr *) &addr, sizeof (addr)) < 0)
     return mrt_error_sys (err, "linux.seccomp.listenerPath: connect to \"%s\"", listener_path);
 
-  cmsg = CMSG_FIRSTHDR (&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &notify_fd, sizeof (int));
-  do
-    n = sendmsg (sock, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
+  n = mrt_send_fd (sock, notify_fd, process_state_json, len);
   if (n < 0)
     return mrt_error_sys (err, "linux.seccomp.listenerPath: send the listener to \"%s\"", listener_path);
-  if ((size_t) n < iov.iov_len
-      && mrt_write_all (sock, process_state_json + n, iov.iov_len - (size_t) n) < 0)
+  if ((size_t) n < len && mrt_write_all (sock, process_state_json + n, len - (size_t) n) < 0)
     return mrt_error_sys (err, "linux.seccomp.listenerPath: send the state to \"%s\"", listener_path);
   return 0;
 }

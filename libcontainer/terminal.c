@@ -174,30 +174,7 @@ int
 mrt_terminal_send_master (int sockfd, int master, const char *name, mrt_error_t *err)
 {
   const char *payload = name && *name ? name : "/dev/ptmx";
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } control;
-  struct iovec iov = { .iov_base = (void *)payload, .iov_len = strlen (payload) };
-  struct msghdr msg = {
-    .msg_iov = &iov,
-    .msg_iovlen = 1,
-    .msg_control = control.buf,
-    .msg_controllen = sizeof (control.buf),
-  };
-  memset (&control, 0, sizeof (control));
-  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &master, sizeof (int));
-
-  ssize_t n;
-  do
-    n = sendmsg (sockfd, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
+  if (mrt_send_fd (sockfd, master, payload, strlen (payload)) < 0)
     return mrt_error_sys (err, "send the terminal to the console socket");
   return 0;
 }

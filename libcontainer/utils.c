@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "utils.h"
@@ -178,4 +179,34 @@ mrt_mkdir_p (const char *path, mode_t mode, mrt_error_t *err)
   if (mkdir (copy, mode) < 0 && errno != EEXIST)
     return mrt_error_sys (err, "mkdir `%s`", copy);
   return 0;
+}
+
+ssize_t
+mrt_send_fd (int sock, int fd, const void *data, size_t len)
+{
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+  struct msghdr msg = {
+    .msg_iov = &iov,
+    .msg_iovlen = 1,
+    .msg_control = control.buf,
+    .msg_controllen = sizeof (control.buf),
+  };
+  struct cmsghdr *cmsg;
+  ssize_t n;
+
+  memset (&control, 0, sizeof (control));
+  cmsg = CMSG_FIRSTHDR (&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
+  do
+    n = sendmsg (sock, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  return n;
 }

@@ -67,6 +67,11 @@ int mrt_write_pid_file (const char *path, pid_t pid, mrt_error_t *err);
 int mrt_write_file_at (int dirfd, const char *name, const char *data, size_t len, mrt_error_t *err);
 /* write()/read() the whole buffer, retrying on EINTR and short writes. */
 int mrt_write_all (int fd, const void *buf, size_t len);
+/* One sendmsg of `len` bytes of `data` (at least one byte: a stream socket
+ * drops a control message without data) carrying `fd` with SCM_RIGHTS;
+ * EINTR retried, no SIGPIPE.  Returns what sendmsg returns (bytes sent, or
+ * -1 with errno): the caller sends any rest without the fd. */
+ssize_t mrt_send_fd (int sock, int fd, const void *data, size_t len);
 /* mkdir -p with the given mode. */
 int mrt_mkdir_p (const char *path, mode_t mode, mrt_error_t *err);
 
