@@ -2,7 +2,7 @@
 #ifndef MINIRT_SECCOMP_INTERNAL_H
 #define MINIRT_SECCOMP_INTERNAL_H
 
-/* Shared between seccomp.c, seccomp_cache.c and seccomp_enosys.c only. */
+/* Shared between the seccomp*.c files only. */
 
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -34,5 +34,13 @@ int mrt_seccomp_enosys_patch (const struct mrt_seccomp *p, struct sock_filter **
 
 /* Run a seccomp program on `data` in user space: the SECCOMP_RET_* value. */
 uint32_t mrt_seccomp_bpf_eval (const struct sock_filter *prog, size_t n, const struct seccomp_data *data);
+
+/* Receive one notification into *req: 1 when there is one to answer; 0 when
+ * not (EINTR, or ENOENT: the task died or its syscall was interrupted since
+ * the listener woke up); -1 with errno on a real error. */
+int mrt_seccomp_notif_recv (int notify_fd, struct seccomp_notif *req);
+/* Let notification `id` run as if unfiltered; ENOENT (the task is gone
+ * meanwhile) is not an error.  -1 with errno otherwise. */
+int mrt_seccomp_notif_continue (int notify_fd, uint64_t id);
 
 #endif

@@ -46,6 +46,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "seccomp_internal.h"
 #include "seccomp_monitor.h"
 #include "state.h"
 #include "syscalls.h"
@@ -277,9 +278,8 @@ mrt_seccomp_monitor_answer (int notify, const struct mrt_seccomp_filter *origina
   struct seccomp_notif req;
   struct mrt_seccomp_verdict v;
 
-  memset (&req, 0, sizeof (req));
-  if (ioctl (notify, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
-    return 0; /* EINTR, or ENOENT: the task is gone */
+  if (mrt_seccomp_notif_recv (notify, &req) <= 0)
+    return 0;
   uint32_t ret = mrt_seccomp_filter_eval (original, req.data.arch, req.data.nr, (const uint64_t *)req.data.args);
   mrt_seccomp_verdict_of (ret, &v);
   if (v.kind == MRT_VERDICT_CONTINUE)

@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "seccomp.h"
+#include "seccomp_internal.h"
 #include "syscalls.h"
 #include "utils.h"
 
@@ -167,19 +168,32 @@ struct pre_exec_watch
   void *data;
 };
 
+int
+mrt_seccomp_notif_recv (int notify_fd, struct seccomp_notif *req)
+{
+  memset (req, 0, sizeof (*req));
+  if (ioctl (notify_fd, SECCOMP_IOCTL_NOTIF_RECV, req) == 0)
+    return 1;
+  return errno == EINTR || errno == ENOENT ? 0 : -1;
+}
+
+int
+mrt_seccomp_notif_continue (int notify_fd, uint64_t id)
+{
+  struct seccomp_notif_resp resp = { .id = id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
+  if (ioctl (notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+    return -1;
+  return 0;
+}
+
 static int
 continue_one (int notify_fd, struct pre_exec_watch *w, mrt_error_t *err)
 {
   struct seccomp_notif req;
-  struct seccomp_notif_resp resp;
+  int r = mrt_seccomp_notif_recv (notify_fd, &req);
 
-  memset (&req, 0, sizeof (req));
-  if (ioctl (notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
-    {
-      if (errno == EINTR || errno == ENOENT)
-        return 0;
-      return mrt_error_sys (err, "seccomp listener: receive");
-    }
+  if (r <= 0)
+    return r < 0 ? mrt_error_sys (err, "seccomp listener: receive") : 0;
   if (w->fn && w->handed_over)
     w->fn (w->data, &req);
   /* The hand-over (recv of the acknowledgement, close of the listener) is
@@ -187,10 +201,7 @@ continue_one (int notify_fd, struct pre_exec_watch *w, mrt_error_t *err)
   if (!w->handed_over && req.data.nr == __NR_close && req.data.arch == seccomp_arch_native ()
       && req.data.args[0] == (uint64_t)w->announced_fd)
     w->handed_over = true;
-  memset (&resp, 0, sizeof (resp));
-  resp.id = req.id;
-  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-  if (ioctl (notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+  if (mrt_seccomp_notif_continue (notify_fd, req.id) < 0)
     return mrt_error_sys (err, "seccomp listener: continue syscall %d", req.data.nr);
   return 0;
 }

@@ -49,7 +49,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -186,21 +185,12 @@ static int
 record_one (struct recorder *rec, int notify_fd, mrt_error_t *err)
 {
   struct seccomp_notif req;
-  struct seccomp_notif_resp resp;
+  int r = mrt_seccomp_notif_recv (notify_fd, &req);
 
-  memset (&req, 0, sizeof (req));
-  if (ioctl (notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
-    {
-      /* ENOENT: the caller died or was interrupted meanwhile. */
-      if (errno == EINTR || errno == ENOENT)
-        return 0;
-      return mrt_error_sys (err, "seccomp record: receive a notification");
-    }
+  if (r <= 0)
+    return r < 0 ? mrt_error_sys (err, "seccomp record: receive a notification") : 0;
   mrt_seccomp_recording_add (rec->workload, req.data.arch, req.data.nr);
-  memset (&resp, 0, sizeof (resp));
-  resp.id = req.id;
-  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-  if (ioctl (notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+  if (mrt_seccomp_notif_continue (notify_fd, req.id) < 0)
     return mrt_error_sys (err, "seccomp record: continue syscall %d", req.data.nr);
   return 0;
 }
