@@ -76,20 +76,26 @@ not_exist (mrt_error_t *err, const char *id)
   return -1;
 }
 
+/* Once the lock is ours: the container may have been deleted while we
+ * waited, its directory is then removed. */
 static int
-take_lock (struct mrt_state_dir *d, mrt_error_t *err)
+check_not_deleted (struct mrt_state_dir *d, mrt_error_t *err)
 {
-  while (flock (d->lockfd, LOCK_EX) < 0)
-    if (errno != EINTR)
-      return mrt_error_sys (err, "lock container `%s`", d->id);
-  /* The container may have been deleted while we waited: its directory
-   * is then removed. */
   struct stat st;
   if (fstat (d->lockfd, &st) < 0)
     return mrt_error_sys (err, "stat lock of `%s`", d->id);
   if (st.st_nlink == 0)
     return not_exist (err, d->id);
   return 0;
+}
+
+static int
+take_lock (struct mrt_state_dir *d, mrt_error_t *err)
+{
+  while (flock (d->lockfd, LOCK_EX) < 0)
+    if (errno != EINTR)
+      return mrt_error_sys (err, "lock container `%s`", d->id);
+  return check_not_deleted (d, err);
 }
 
 /* The lock is the state directory itself (flock works on a directory fd):
@@ -113,11 +119,8 @@ mrt_state_dir_try_lock (struct mrt_state_dir *d, mrt_error_t *err)
         return 0;
       return mrt_error_sys (err, "lock container `%s`", d->id);
     }
-  struct stat st;
-  if (fstat (d->lockfd, &st) < 0)
-    return mrt_error_sys (err, "stat lock of `%s`", d->id);
-  if (st.st_nlink == 0)
-    return not_exist (err, d->id);
+  if (check_not_deleted (d, err) < 0)
+    return -1;
   return 1;
 }
 
