@@ -82,7 +82,7 @@ mrt_copy_tree (int from_dir, int to_dir, int depth, mrt_error_t *err)
 {
   if (depth > 64)
     return mrt_error_make (err, ELOOP, "directory tree too deep");
-  int dfd = dup (from_dir);
+  int dfd = fcntl (from_dir, F_DUPFD_CLOEXEC, 0);
   if (dfd < 0)
     return mrt_error_sys (err, "dup");
   DIR *d = fdopendir (dfd);
