@@ -311,7 +311,7 @@ start_process (const struct exec_plan *p, const struct mrt_exec_options *o, int 
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
     {
       mrt_cgroup_join_close (&join);
-      return mrt_error_sys (err, "socketpair");
+      return mrt_error_sys (err, "exec: socketpair for the set-up channel");
     }
   struct mrt_exec_launch l = {
     .id = o->id,
@@ -413,7 +413,7 @@ mrt_container_exec (struct mrt_context *ctx, const struct mrt_exec_options *o, i
       sfd = signalfd (-1, &all, SFD_CLOEXEC);
       if (sfd < 0)
         {
-          mrt_error_sys (err, "signalfd");
+          mrt_error_sys (err, "exec: signalfd for the signals to forward");
           goto out;
         }
     }

@@ -111,7 +111,7 @@ static void __attribute__ ((noreturn)) process_main (const struct mrt_exec_launc
     }
   if (setsid () < 0)
     {
-      mrt_error_sys (&err, "setsid");
+      mrt_error_sys (&err, "exec: setsid");
       fail (l, &err);
     }
   if (mrt_join_session_keyring (l->id, &err) < 0)
@@ -231,7 +231,7 @@ mrt_exec_spawn (struct mrt_exec_launch *l, mrt_error_t *err)
   if (pid < 0)
     pid = fork ();
   if (pid < 0)
-    return mrt_error_sys (err, "fork");
+    return mrt_error_sys (err, "exec: fork the process that joins the container");
   if (pid == 0)
     joiner_main (l);
   return pid;

@@ -38,11 +38,11 @@ mrt_terminal_recv_master (int sock, int *master, mrt_error_t *err)
     n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
   if (n < 0)
-    return mrt_error_sys (err, "receive the terminal");
+    return mrt_error_sys (err, "receive the pty master from the container process");
   struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
   if (n == 0 || cmsg == NULL || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS
       || cmsg->cmsg_len != CMSG_LEN (sizeof (int)))
-    return mrt_error_make (err, EPROTO, "receive the terminal: no file descriptor came");
+    return mrt_error_make (err, EPROTO, "receive the pty master from the container process: no file descriptor came");
   memcpy (master, CMSG_DATA (cmsg), sizeof (int));
   return 0;
 }
@@ -176,7 +176,7 @@ mrt_foreground_wait (pid_t pid, int sfd, int master, const struct mrt_host_tty *
         {
           if (errno == EINTR)
             continue;
-          ret = mrt_error_sys (err, "poll");
+          ret = mrt_error_sys (err, "wait for the container process: poll");
           break;
         }
       if (pfd[SIG].revents)
@@ -187,7 +187,7 @@ mrt_foreground_wait (pid_t pid, int sfd, int master, const struct mrt_host_tty *
             continue;
           if (n != sizeof (si))
             {
-              ret = mrt_error_sys (err, "read signals");
+              ret = mrt_error_sys (err, "wait for the container process: read the signals to forward");
               break;
             }
           if (si.ssi_signo == SIGWINCH && master >= 0)
