@@ -49,10 +49,10 @@ struct mrt_exec_launch
   bool userns;   /* the container has a user namespace: become its root */
   int init_root; /* no mount namespace: O_PATH of /proc/<init>/root to chroot to; else -1 */
   unsigned preserve_fds;
-  int sync;              /* the children's end of the pair */
-  int sync_parent;       /* the runtime's end: closed in the children */
-  int console_sock;      /* process.terminal: where the pty master goes; else -1 */
-  int close_in_child[4]; /* runtime-only fds; -1 = unused */
+  int sync;                            /* the children's end of the pair */
+  int sync_parent;                     /* the runtime's end: closed in the children */
+  int console_sock;                    /* process.terminal: where the pty master goes; else -1 */
+  int close_in_child[4];               /* runtime-only fds; -1 = unused */
   struct mrt_cgroup_join *cgroup_join; /* the joiner moves itself; may be NULL */
   bool in_cgroup2;                     /* out: the joiner was born in the cgroup2 cgroup */
 };

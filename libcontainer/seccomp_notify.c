@@ -33,7 +33,7 @@ json_string (const char *s)
   char *out = xmalloc0 (len * 6 + 3);
   char *o = out;
   *o++ = '"';
-  for (const unsigned char *c = (const unsigned char *) s; *c; c++)
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++)
     {
       switch (*c)
         {
@@ -56,7 +56,7 @@ json_string (const char *s)
           if (*c < 0x20)
             o += sprintf (o, "\\u%04x", *c);
           else
-            *o++ = (char) *c;
+            *o++ = (char)*c;
         }
     }
   *o++ = '"';
@@ -69,12 +69,11 @@ mrt_seccomp_process_state_json (pid_t pid, const char *metadata, const char *sta
 {
   cleanup_free char *meta = json_string (metadata ? metadata : "");
   return xasprintf ("{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,\"metadata\":%s,\"state\":%s}",
-                    MINIRT_SPEC_VERSION, (int) pid, meta, state_json ? state_json : "{}");
+                    MINIRT_SPEC_VERSION, (int)pid, meta, state_json ? state_json : "{}");
 }
 
 int
-mrt_seccomp_send_listener (const char *listener_path, int notify_fd, const char *process_state_json,
-                           mrt_error_t *err)
+mrt_seccomp_send_listener (const char *listener_path, int notify_fd, const char *process_state_json, mrt_error_t *err)
 {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   cleanup_close int sock = -1;
@@ -87,13 +86,13 @@ mrt_seccomp_send_listener (const char *listener_path, int notify_fd, const char 
   sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (sock < 0)
     return mrt_error_sys (err, "linux.seccomp.listenerPath: socket");
-  if (connect (sock, (struct sockaddr *) &addr, sizeof (addr)) < 0)
+  if (connect (sock, (struct sockaddr *)&addr, sizeof (addr)) < 0)
     return mrt_error_sys (err, "linux.seccomp.listenerPath: connect to \"%s\"", listener_path);
 
   n = mrt_send_fd (sock, notify_fd, process_state_json, len);
   if (n < 0)
     return mrt_error_sys (err, "linux.seccomp.listenerPath: send the listener to \"%s\"", listener_path);
-  if ((size_t) n < len && mrt_write_all (sock, process_state_json + n, len - (size_t) n) < 0)
+  if ((size_t)n < len && mrt_write_all (sock, process_state_json + n, len - (size_t)n) < 0)
     return mrt_error_sys (err, "linux.seccomp.listenerPath: send the state to \"%s\"", listener_path);
   return 0;
 }
@@ -113,7 +112,7 @@ mrt_seccomp_load_announced (const struct mrt_seccomp_filter *f, int conn, mrt_er
     return mrt_error_sys (err, "linux.seccomp: find a free fd");
   close (probe);
   int len = snprintf (msg, sizeof (msg), MRT_SECCOMP_ANNOUNCE, probe);
-  if (send (conn, msg, (size_t) len, MSG_NOSIGNAL) != len)
+  if (send (conn, msg, (size_t)len, MSG_NOSIGNAL) != len)
     return mrt_error_sys (err, "linux.seccomp: announce the listener");
   if (mrt_seccomp_load (f, &notify_fd, err) < 0)
     return -1;
@@ -138,7 +137,7 @@ mrt_seccomp_take_listener (pid_t pid, int fdnum, int conn, mrt_error_t *err)
   cleanup_close int notify = -1;
 
   if (pidfd < 0)
-    return mrt_error_sys (err, "linux.seccomp: pidfd_open %d", (int) pid);
+    return mrt_error_sys (err, "linux.seccomp: pidfd_open %d", (int)pid);
   /* The child announced N just before loading the filter. */
   for (int tries = 0; notify < 0; tries++)
     {
@@ -146,10 +145,10 @@ mrt_seccomp_take_listener (pid_t pid, int fdnum, int conn, mrt_error_t *err)
       if (notify >= 0)
         break;
       if (errno != EBADF)
-        return mrt_error_sys (err, "linux.seccomp: take the listener fd %d of pid %d", fdnum, (int) pid);
+        return mrt_error_sys (err, "linux.seccomp: take the listener fd %d of pid %d", fdnum, (int)pid);
       if (tries >= 10000)
         return mrt_error_make (err, ETIMEDOUT, "linux.seccomp: the listener fd %d of pid %d never appeared", fdnum,
-                               (int) pid);
+                               (int)pid);
       struct timespec ts = { 0, 200000 };
       nanosleep (&ts, NULL);
     }
