@@ -13,23 +13,9 @@
 #include "exec.h"
 #include "utils.h"
 
-static char tmp[256];
-static const char *const hierarchies[] = { "cpu,cpuacct", "memory", "pids" };
+#include "fake_tree.h"
 
-static void
-put (const char *rel, const char *content)
-{
-  cleanup_free char *path = xasprintf ("%s/%s", tmp, rel);
-  char *slash = strrchr (path, '/');
-  *slash = '\0';
-  mrt_error_t err = NULL;
-  cr_assert_eq (mrt_mkdir_p (path, 0755, &err), 0);
-  *slash = '/';
-  FILE *f = fopen (path, "w");
-  cr_assert_not_null (f, "create %s", path);
-  fputs (content, f);
-  fclose (f);
-}
+static const char *const hierarchies[] = { "cpu,cpuacct", "memory", "pids" };
 
 static void
 setup (void)

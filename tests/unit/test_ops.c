@@ -14,6 +14,8 @@
 #include "../../src/ops_parse.h"
 #include "utils.h"
 
+#include "fake_tree.h"
+
 /* ---- flag values ------------------------------------------------------------ */
 
 Test (ops_parse, ram_bytes_like_units_RAMInBytes)
@@ -158,71 +160,6 @@ Test (ops_parse, update_flag_errors_name_the_flag)
 }
 
 /* ---- fake cgroup trees -------------------------------------------------------- */
-
-static char tmp[256];
-
-static void
-put (const char *rel, const char *content)
-{
-  char path[512];
-  snprintf (path, sizeof (path), "%s/%s", tmp, rel);
-  char *slash = strrchr (path, '/');
-  *slash = '\0';
-  mrt_error_t err = NULL;
-  cr_assert_eq (mrt_mkdir_p (path, 0755, &err), 0);
-  *slash = '/';
-  FILE *f = fopen (path, "w");
-  cr_assert_not_null (f, "create %s", path);
-  fputs (content, f);
-  fclose (f);
-}
-
-static char *
-get (const char *rel)
-{
-  char path[512];
-  snprintf (path, sizeof (path), "%s/%s", tmp, rel);
-  char *buf = NULL;
-  mrt_error_t err = NULL;
-  if (mrt_read_file (path, 1 << 20, &buf, NULL, &err) < 0)
-    {
-      mrt_error_free (&err);
-      return NULL;
-    }
-  return buf;
-}
-
-#define expect_file(rel, want)                                                                                         \
-  do                                                                                                                   \
-    {                                                                                                                  \
-      cleanup_free char *_got = get (rel);                                                                             \
-      cr_assert_not_null (_got, "%s missing", rel);                                                                    \
-      cr_expect_str_eq (_got, want, "%s: got \"%s\", want \"%s\"", rel, _got, want);                                   \
-    }                                                                                                                  \
-  while (0)
-
-static void
-rm_rf (const char *path)
-{
-  DIR *d = opendir (path);
-  if (d)
-    {
-      struct dirent *de;
-      while ((de = readdir (d)))
-        {
-          if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-            continue;
-          char sub[1024];
-          snprintf (sub, sizeof (sub), "%s/%s", path, de->d_name);
-          if (de->d_type == DT_DIR)
-            rm_rf (sub);
-          else
-            unlink (sub);
-        }
-      closedir (d);
-    }
-  rmdir (path);
-}
 
 static void
 setup_tmp (void)
