@@ -524,8 +524,6 @@ mrt_seccomp_monitor_spawn (const struct mrt_seccomp_monitor_config *cfg, pid_t *
     return mrt_error_sys (err, "seccomp report: socket");
   if (sock_path (cfg->dirfd, &addr, err) < 0)
     return -1;
-  if (bind (sock, (struct sockaddr *)&addr, sizeof (addr)) < 0 || listen (sock, 1) < 0)
-    return mrt_error_sys (err, "seccomp report: bind the monitor's socket");
   pidfd = mrt_pidfd_open (cfg->init_pid, 0);
   if (pidfd < 0)
     return mrt_error_sys (err, "seccomp report: pidfd_open %d", (int)cfg->init_pid);
@@ -534,8 +532,19 @@ mrt_seccomp_monitor_spawn (const struct mrt_seccomp_monitor_config *cfg, pid_t *
   cleanup_free char *root = realpath (cfg->state_root, NULL);
   if (root == NULL)
     return mrt_error_sys (err, "seccomp report: resolve the state root `%s`", cfg->state_root);
+  if (bind (sock, (struct sockaddr *)&addr, sizeof (addr)) < 0)
+    return mrt_error_sys (err, "seccomp report: bind the monitor's socket");
+  /* From here on the socket file exists: `out` removes it on failure. */
+  if (listen (sock, 1) < 0)
+    {
+      mrt_error_sys (err, "seccomp report: listen on the monitor's socket");
+      goto out;
+    }
   if (pipe2 (ready, O_CLOEXEC) < 0)
-    return mrt_error_sys (err, "seccomp report: pipe");
+    {
+      mrt_error_sys (err, "seccomp report: pipe");
+      goto out;
+    }
 
   /* Double fork: the monitor is nobody's child in the caller's tree (the
    * caller's reaper inherits it) and has its own session. */
