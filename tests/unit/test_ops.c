@@ -174,35 +174,6 @@ teardown_tmp (void)
   rm_rf (tmp);
 }
 
-static struct mrt_cgroup_config
-config (const char *id, const char *path)
-{
-  static char sys[300], mi[300], pc[300], sd[300];
-  snprintf (sys, sizeof (sys), "%s/sys", tmp);
-  snprintf (mi, sizeof (mi), "%s/mountinfo", tmp);
-  snprintf (pc, sizeof (pc), "%s/cgroup", tmp);
-  snprintf (sd, sizeof (sd), "%s/no-systemd", tmp);
-  return (struct mrt_cgroup_config){ .id = id,
-                                     .cgroups_path = path,
-                                     .sysfs_root = sys,
-                                     .proc_self_cgroup = pc,
-                                     .proc_self_mountinfo = mi,
-                                     .systemd_run_dir = sd };
-}
-
-/* A pure v2 tree; we live in /user.slice/me. */
-static void
-fake_v2 (void)
-{
-  put ("mountinfo", "20 1 0:20 / / rw - ext4 /dev/sda rw\n"
-                    "41 23 0:38 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n");
-  put ("cgroup", "0::/user.slice/me\n");
-  put ("sys/cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma misc\n");
-  put ("sys/cgroup.subtree_control", "cpu memory pids\n");
-  put ("sys/user.slice/me/cgroup.controllers", "cpu memory pids io\n");
-  put ("sys/user.slice/me/cgroup.subtree_control", "");
-}
-
 /* The devices hierarchy alone, at "/". */
 static void
 fake_v1_devices (void)
