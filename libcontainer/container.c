@@ -346,6 +346,7 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   rec.id = xstrdup (opts->id);
   rec.bundle = xstrdup (p.bundle);
   rec.rootfs = xstrdup (p.rootfs);
+  rec.no_new_keyring = opts->no_new_keyring;
   rec.created_at = mrt_now_rfc3339 ();
   rec.creator_pid = getpid ();
   mrt_proc_stat (rec.creator_pid, &rec.creator_start, NULL);

@@ -322,6 +322,7 @@ start_process (const struct exec_plan *p, const struct mrt_exec_options *o, int 
     .init_pidfd = p->init_pidfd,
     .ns_flags = p->ns_flags,
     .userns = p->userns,
+    .no_new_keyring = p->rec.no_new_keyring,
     .init_root = p->init_root,
     .preserve_fds = o->preserve_fds,
     .sync = sync[1],

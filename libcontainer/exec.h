@@ -45,9 +45,10 @@ struct mrt_exec_launch
   char **env;                     /* proc's env, heap NULL-terminated (HOME may be added) */
   const struct mrt_seccomp_filter *seccomp;
   int init_pidfd;
-  int ns_flags;  /* CLONE_NEW* to join through init_pidfd */
-  bool userns;   /* the container has a user namespace: become its root */
-  int init_root; /* no mount namespace: O_PATH of /proc/<init>/root to chroot to; else -1 */
+  int ns_flags;        /* CLONE_NEW* to join through init_pidfd */
+  bool userns;         /* the container has a user namespace: become its root */
+  bool no_new_keyring; /* created with --no-new-keyring: keep the caller's session keyring (runc) */
+  int init_root;       /* no mount namespace: O_PATH of /proc/<init>/root to chroot to; else -1 */
   unsigned preserve_fds;
   int sync;                            /* the children's end of the pair */
   int sync_parent;                     /* the runtime's end: closed in the children */

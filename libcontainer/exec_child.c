@@ -114,7 +114,7 @@ static void __attribute__ ((noreturn)) process_main (const struct mrt_exec_launc
       mrt_error_sys (&err, "exec: setsid");
       fail (l, &err);
     }
-  if (mrt_join_session_keyring (l->id, &err) < 0)
+  if (!l->no_new_keyring && mrt_join_session_keyring (l->id, &err) < 0)
     fail (l, &err);
   if (proc->terminal)
     {

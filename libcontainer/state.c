@@ -310,6 +310,11 @@ mrt_state_record_to_json (const struct mrt_state_record *r)
       gen_int (g, "seccompMonitorPid", r->seccomp_monitor_pid);
       gen_int (g, "seccompMonitorStart", (long long)r->seccomp_monitor_start);
     }
+  if (r->no_new_keyring)
+    {
+      yajl_gen_string (g, (const unsigned char *)"noNewKeyring", strlen ("noNewKeyring"));
+      yajl_gen_bool (g, 1);
+    }
   gen_annotations (g, r->annotations, r->n_annotations);
   yajl_gen_map_close (g);
   return gen_finish (g);
@@ -356,6 +361,8 @@ mrt_state_record_from_json (const char *json, struct mrt_state_record *r, mrt_er
   r->cgroup = tree_str (root, "cgroup");
   r->seccomp_monitor_pid = (pid_t)tree_int (root, "seccompMonitorPid");
   r->seccomp_monitor_start = (uint64_t)tree_int (root, "seccompMonitorStart");
+  const char *kpath[] = { "noNewKeyring", NULL };
+  r->no_new_keyring = yajl_tree_get (root, kpath, yajl_t_true) != NULL;
   const char *apath[] = { "annotations", NULL };
   yajl_val a = yajl_tree_get (root, apath, yajl_t_object);
   if (a && YAJL_GET_OBJECT (a)->len > 0)

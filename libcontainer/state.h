@@ -66,6 +66,8 @@ struct mrt_state_record
   /* The seccomp violation-report monitor (seccomp_monitor.h), 0 if none. */
   pid_t seccomp_monitor_pid;
   uint64_t seccomp_monitor_start;
+  /* create --no-new-keyring: exec joins no new session keyring either. */
+  bool no_new_keyring;
   struct mrt_kv *annotations;
   size_t n_annotations;
 };

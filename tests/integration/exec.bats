@@ -246,6 +246,21 @@ $expected"
   assert_no_leftovers "$CTR_ID" "$pid"
 }
 
+@test "exec: a container created with --no-new-keyring: the process joins no new session keyring either (runc)" {
+  [ -r /proc/keys ] || skip "no /proc/keys"
+  update_config '.linux.maskedPaths |= map(select(. != "/proc/keys"))'
+  run_bg minirt run -d --no-new-keyring --bundle "$BUNDLE" "$CTR_ID-nk"
+  [ "$status" -eq 0 ] || fail "run: $output"
+  run --separate-stderr minirt exec "$CTR_ID-nk" sh -c "grep -c '_ses\\.$CTR_ID-nk' /proc/keys || true"
+  [ "$status" -eq 0 ] || fail "$stderr"
+  [ "$output" = 0 ]
+  # By default the process is in the container's keyring, as the init.
+  start_ctr
+  run --separate-stderr minirt exec "$CTR_ID" sh -c "grep -c '_ses\\.$CTR_ID' /proc/keys || true"
+  [ "$status" -eq 0 ] || fail "$stderr"
+  [ "$output" -ge 1 ]
+}
+
 @test "exec: --process JSON (as containerd and conmon send it)" {
   start_ctr
   jq -n '{terminal: false, user: {uid: 1000, gid: 100, additionalGids: [5]}, args: ["sh", "-c", "id -u; id -g; id -G; pwd; echo $A; grep -E \"^(CapEff|NoNewPrivs)\" /proc/self/status"],

@@ -95,6 +95,7 @@ Test (state, record_json_roundtrip)
     .cgroup = (char *)"v1:/x/y",
     .seccomp_monitor_pid = 4321,
     .seccomp_monitor_start = 99,
+    .no_new_keyring = true,
     .annotations = ann,
     .n_annotations = 2,
   };
@@ -115,6 +116,7 @@ Test (state, record_json_roundtrip)
   cr_expect_str_eq (back.cgroup, "v1:/x/y");
   cr_expect_eq (back.seccomp_monitor_pid, 4321);
   cr_expect_eq (back.seccomp_monitor_start, 99);
+  cr_expect (back.no_new_keyring);
   cr_assert_eq (back.n_annotations, 2);
   cr_expect_str_eq (back.annotations[0].value, "v \"1\"");
   cr_expect_str_eq (back.annotations[1].key, "k/2");
