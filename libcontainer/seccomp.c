@@ -200,7 +200,7 @@ mrt_seccomp_flag_supported (const char *name)
 int
 mrt_seccomp_action_value (enum mrt_seccomp_action action, const mrt_opt_u64 *errno_ret, uint32_t *out)
 {
-  uint32_t ret = errno_ret && errno_ret->set ? (uint32_t) errno_ret->value : EPERM;
+  uint32_t ret = errno_ret && errno_ret->set ? (uint32_t)errno_ret->value : EPERM;
   switch (action)
     {
     case MRT_SCMP_ACT_KILL:
@@ -301,7 +301,7 @@ check_execve_allowed (const struct mrt_seccomp_filter *f, mrt_error_t *err)
       return mrt_error_make (err, 0,
                              "linux.seccomp: the profile refuses execve (SCMP_ACT_ERRNO, errno %u: %s): the container "
                              "process could never start",
-                             data, strerror ((int) data));
+                             data, strerror ((int)data));
     case SECCOMP_RET_KILL_PROCESS:
     case SECCOMP_RET_KILL_THREAD:
     case SECCOMP_RET_TRAP:
@@ -352,8 +352,7 @@ translate_flags (const struct mrt_seccomp *p, unsigned int *flags, mrt_error_t *
       if (found == NULL)
         return mrt_error_make (err, 0, "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, p->flags[i]);
       if (!kernel_accepts_flags (flag_probe_set (found->flag)))
-        return mrt_error_make (err, 0, "linux.seccomp.flags[%zu]: %s is not supported by this kernel", i,
-                               p->flags[i]);
+        return mrt_error_make (err, 0, "linux.seccomp.flags[%zu]: %s is not supported by this kernel", i, p->flags[i]);
       *flags |= found->flag;
     }
   return 0;
@@ -397,7 +396,7 @@ add_rule (scmp_filter_ctx ctx, const struct mrt_seccomp_syscall *s, int nr, uint
   if (!repeated)
     {
       (*n_rules)++;
-      return seccomp_rule_add_array (ctx, action, nr, (unsigned int) s->n_args, conds);
+      return seccomp_rule_add_array (ctx, action, nr, (unsigned int)s->n_args, conds);
     }
   /* Some index appears twice: a single rule could never match both values,
    * so runc adds every condition as a rule of its own (they OR). */
@@ -449,7 +448,7 @@ add_rules (scmp_filter_ctx ctx, const struct mrt_seccomp *p, uint32_t default_ac
           continue;
         }
       for (size_t k = 0; k < s->n_args; k++)
-        if ((unsigned) s->args[k].op >= MRT_SCMP_CMP__COUNT)
+        if ((unsigned)s->args[k].op >= MRT_SCMP_CMP__COUNT)
           return mrt_error_make (err, 0, "linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator", i, k);
       for (size_t j = 0; j < s->n_names; j++)
         {
@@ -595,7 +594,7 @@ mrt_seccomp_compile (const struct mrt_seccomp *profile, const struct mrt_log *lo
 int
 mrt_seccomp_load (const struct mrt_seccomp_filter *f, int *notify_fd, mrt_error_t *err)
 {
-  struct sock_fprog prog = { .len = (unsigned short) f->n_insns, .filter = f->insns };
+  struct sock_fprog prog = { .len = (unsigned short)f->n_insns, .filter = f->insns };
   long ret;
 
   *notify_fd = -1;
@@ -603,6 +602,6 @@ mrt_seccomp_load (const struct mrt_seccomp_filter *f, int *notify_fd, mrt_error_
   if (ret < 0)
     return mrt_error_sys (err, "load seccomp filter");
   if (f->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
-    *notify_fd = (int) ret; /* the kernel makes it O_CLOEXEC */
+    *notify_fd = (int)ret; /* the kernel makes it O_CLOEXEC */
   return 0;
 }

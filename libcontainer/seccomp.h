@@ -19,8 +19,8 @@ struct mrt_seccomp_filter;
 
 /* Translate the profile exactly as runc does (see seccomp.c) and prepend
  * runc's -ENOSYS stub.  Errors name the field: "linux.seccomp.flags[0]: ...". */
-int mrt_seccomp_compile (const struct mrt_seccomp *profile, const struct mrt_log *log,
-                         struct mrt_seccomp_filter **out, mrt_error_t *err);
+int mrt_seccomp_compile (const struct mrt_seccomp *profile, const struct mrt_log *log, struct mrt_seccomp_filter **out,
+                         mrt_error_t *err);
 /* Options of mrt_seccomp_compile_ex. */
 enum
 {
