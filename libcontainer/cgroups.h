@@ -62,9 +62,9 @@ struct mrt_cgroup_join
   int *tasks;   /* v1: <dir>/tasks, opened for writing */
   char **paths; /* their directories */
   size_t n_tasks;
-  int v2_dir;          /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
-  char *v2_path;       /* NULL without a cgroup2 cgroup */
-  bool v2_optional;    /* the hybrid cgroup2 mount: failing it is no error */
+  int v2_dir;       /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
+  char *v2_path;    /* NULL without a cgroup2 cgroup */
+  bool v2_optional; /* the hybrid cgroup2 mount: failing it is no error */
 };
 void mrt_cgroup_join_init (struct mrt_cgroup_join *j);
 int mrt_cgroup_join_open (struct mrt_cgroup *cg, struct mrt_cgroup_join *j, mrt_error_t *err);

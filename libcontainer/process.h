@@ -44,11 +44,11 @@ struct mrt_launch
   unsigned preserve_fds; /* fds 3 .. 3+preserve_fds-1 reach the container */
   bool no_pivot;
   bool no_new_keyring;
-  int sync_child;        /* the child's end of the sync socketpair */
-  int sync_parent;       /* closed by the child */
-  int exec_listen;       /* listening exec.sock */
-  int console_sock;      /* connected --console-socket, or -1 */
-  int close_in_child[4]; /* parent-only fds (lock, state dir): -1 = unused */
+  int sync_child;                      /* the child's end of the sync socketpair */
+  int sync_parent;                     /* closed by the child */
+  int exec_listen;                     /* listening exec.sock */
+  int console_sock;                    /* connected --console-socket, or -1 */
+  int close_in_child[4];               /* parent-only fds (lock, state dir): -1 = unused */
   struct mrt_cgroup_join *cgroup_join; /* the init joins its cgroups itself */
   bool report_joined;                  /* ... and says JOINED (parent hooks wait for it) */
   bool in_cgroup2;                     /* out: born in the cgroup2 cgroup */

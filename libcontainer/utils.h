@@ -17,7 +17,7 @@
 static inline void
 mrt_freep (void *p)
 {
-  free (*(void **) p);
+  free (*(void **)p);
 }
 
 static inline void
@@ -43,8 +43,18 @@ mrt_fclosep (FILE **f)
 #define cleanup_file __attribute__ ((cleanup (mrt_fclosep)))
 
 /* Hand ownership out of a cleanup variable. */
-#define steal_pointer(pp) ({ __typeof__ (*(pp)) _p = *(pp); *(pp) = NULL; _p; })
-#define steal_fd(fdp) ({ int _fd = *(fdp); *(fdp) = -1; _fd; })
+#define steal_pointer(pp)                                                                                              \
+  ({                                                                                                                   \
+    __typeof__ (*(pp)) _p = *(pp);                                                                                     \
+    *(pp) = NULL;                                                                                                      \
+    _p;                                                                                                                \
+  })
+#define steal_fd(fdp)                                                                                                  \
+  ({                                                                                                                   \
+    int _fd = *(fdp);                                                                                                  \
+    *(fdp) = -1;                                                                                                       \
+    _fd;                                                                                                               \
+  })
 
 #define ARRAY_SIZE(a) (sizeof (a) / sizeof ((a)[0]))
 
