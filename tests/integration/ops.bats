@@ -19,23 +19,6 @@ teardown() {
   teardown_bundle
 }
 
-is_v2() {
-  [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]
-}
-
-# The host directory of a pid's cgroup for a controller (v2: the one).
-cg_dir() {
-  local pid=$1 ctrl=$2 path
-  if is_v2; then
-    path=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
-    echo "/sys/fs/cgroup$path"
-  else
-    path=$(awk -F: -v c="$ctrl" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$pid/cgroup")
-    [ -n "$path" ] || return 1
-    echo "/sys/fs/cgroup/$ctrl$path"
-  fi
-}
-
 # A container whose init (sh) has one child (sleep); sets PID and CHILD.
 start_family() {
   local rt=${1:-minirt} id=${2:-$CTR_ID}
