@@ -580,8 +580,14 @@ apply_devices (struct mrt_cgroup *cg, const struct mrt_resources *res, bool crea
         return t < 0 ? -1 : 0;
     }
   /* Start from nothing allowed; then each rule in order, later ones win.
-   * (A new cgroup has no process yet: there is no window to mind.) */
-  WA ("devices.deny", F "devices", "a");
+   * (A new cgroup has no process yet: there is no window to mind.)  A list
+   * that itself starts by denying everything, as runc's default config
+   * does, needs no second deny-all. */
+  char first[96] = "";
+  if (n > 0)
+    rule_string (&rules[0], first, sizeof (first));
+  if (n == 0 || rules[0].allow || strcmp (first, "a") != 0)
+    WA ("devices.deny", F "devices", "a");
   for (size_t i = 0; i < n; i++)
     {
       char buf[96];

@@ -347,8 +347,8 @@ Test (cgroups_fake, v1_every_resource_to_its_file)
   expect_file ("sys/net_cls,net_prio/minirt-test/r/net_cls.classid", "1048577");
   expect_file ("sys/net_cls,net_prio/minirt-test/r/net_prio.ifpriomap", "eth0 5\n");
   expect_file ("sys/rdma/minirt-test/r/rdma.max", "mlx5_1 hca_handle=3 hca_object=max\n");
-  /* Deny all first, then the rules in order, then the defaults. */
-  expect_file ("sys/devices/minirt-test/r/devices.deny", "a\na\n");
+  /* The rules in order (the first, deny-all, is the only deny-all written), then the defaults. */
+  expect_file ("sys/devices/minirt-test/r/devices.deny", "a\n");
   expect_contains ("sys/devices/minirt-test/r/devices.allow", "c 10:229 rw\nc *:* m\nb *:* m\nc 1:3 rwm\n");
   expect_contains ("sys/devices/minirt-test/r/devices.allow", "c 136:* rwm\n");
   mrt_error_t err = NULL;
