@@ -457,7 +457,7 @@ $expected"
       "syscalls": [{"names": ["mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
   start_ctr
   local args=(--user 1000:1000 --additional-gids 10 --cap CAP_NET_RAW --env FOO=bar --env TERM=dumb --cwd /tmp)
-  local script='id; pwd; env | sort; grep -E "^(Cap|NoNewPrivs|Seccomp)" /proc/self/status; ulimit -n; umask; mkdir /tmp/x 2>&1; readlink /proc/self/ns/pid | cut -c1-4'
+  local script='id; pwd; env | sort; grep -E "^(Cap|NoNewPrivs|Seccomp)" /proc/self/status; echo nofile=$(ulimit -n); umask; mkdir /tmp/x 2>&1; readlink /proc/self/ns/pid | cut -c1-4'
   local m r
   m=$(minirt exec "${args[@]}" "$CTR_ID" sh -c "$script" 2>&1)
   run minirt exec "$CTR_ID" sh -c 'exit 9'
@@ -481,7 +481,12 @@ $expected"
 $m
 runc:
 $r"
-  [ "$mp" = "$rp" ] || fail "--process: minirt:
+  # The process's own rlimit (soft 200, hard 300) applies as written.  runc
+  # 1.1.5 is not a reference for it: its exec gives soft 200 or 300 from one
+  # run to the next (measured: alternating over 8 runs), so that line is
+  # checked against the spec, the rest against runc.
+  [[ "$mp" == *$'\nnofile=200\n'* ]] || fail "--process: RLIMIT_NOFILE soft 200 expected: $mp"
+  [ "$(grep -v '^nofile=' <<< "$mp")" = "$(grep -v '^nofile=' <<< "$rp")" ] || fail "--process: minirt:
 $mp
 runc:
 $rp"
