@@ -443,7 +443,7 @@ scenario_exec_options() {
   ctr_ task exec --fifo-dir "$CTRD_DIR/fifo" --exec-id ex-user --user 65534 --cwd /tmp "$id" \
     sh -c 'id; pwd; grep -E "^(CapEff|NoNewPrivs)" /proc/self/status' 2>&1
   echo "exit $?"
-  cmd="timeout -k 10 120 ctr --address $CTRD_DIR/containerd.sock --namespace $NS task exec -t --fifo-dir $CTRD_DIR/fifo --exec-id ex-tty $id sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdin and stdout are ttys; exit 4'"
+  cmd="timeout --foreground -k 10 120 ctr --address $CTRD_DIR/containerd.sock --namespace $NS task exec -t --fifo-dir $CTRD_DIR/fifo --exec-id ex-tty $id sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdin and stdout are ttys; exit 4'"
   script -qec "$cmd" /dev/null < /dev/null 2>&1 | tty_clean
   echo "exit ${PIPESTATUS[0]}"
 }
@@ -512,11 +512,15 @@ tty_clean() {
   tr -d '\r' | sed -e 's/\^@//g' | grep -v 'resize pty.*cannot resize a stopped container'
 }
 
-# tty: ctr run -t needs a terminal, given by script(1).
+# tty: ctr run -t needs a terminal, given by script(1).  script runs the
+# command with $SHELL, or /bin/sh when SHELL is unset (as under CI); dash
+# forks, and a plain `timeout` then moves ctr into a process group of its
+# own, in the background of the pty: ctr's switch to raw mode stops it
+# with SIGTTOU and it hangs.  --foreground keeps ctr in the foreground.
 scenario_tty() {
   local rt=$1 id cmd
   id=$(cid "$rt")
-  cmd="CONTAINERD_SNAPSHOTTER=native timeout -k 10 120 ctr --address $CTRD_DIR/containerd.sock --namespace $NS run -t --runc-binary $(runtime_bin "$rt") --runc-root $CTRD_DIR/runc-root --fifo-dir $CTRD_DIR/fifo --cgroup minirt-test/$id --rm $IMAGE $id sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdin and stdout are ttys; exit 5'"
+  cmd="CONTAINERD_SNAPSHOTTER=native timeout --foreground -k 10 120 ctr --address $CTRD_DIR/containerd.sock --namespace $NS run -t --runc-binary $(runtime_bin "$rt") --runc-root $CTRD_DIR/runc-root --fifo-dir $CTRD_DIR/fifo --cgroup minirt-test/$id --rm $IMAGE $id sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdin and stdout are ttys; exit 5'"
   script -qec "$cmd" /dev/null < /dev/null 2>&1 | tty_clean
   echo "exit ${PIPESTATUS[0]}"
 }
