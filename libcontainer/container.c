@@ -18,6 +18,7 @@
 #include "foreground.h"
 #include "hooks.h"
 #include "lifecycle.h"
+#include "mount_idmap.h"
 #include "process.h"
 #include "seccomp.h"
 #include "seccomp_monitor.h"
@@ -76,6 +77,7 @@ struct plan
   struct mrt_ns_plan ns;
   char **env;
   unsigned preserve_fds;
+  struct mrt_idmap_trees idmap; /* detached idmapped mounts the init attaches */
 };
 
 static void
@@ -90,6 +92,7 @@ plan_free (struct plan *p)
   if (p->seccomp_original)
     mrt_seccomp_filter_free (p->seccomp_original);
   mrt_ns_plan_close (&p->ns);
+  mrt_idmap_trees_close (&p->idmap);
   if (p->env)
     {
       for (size_t i = 0; p->env[i]; i++)
@@ -193,6 +196,8 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
     return mrt_error_make (err, EINVAL, "linux.timeOffsets: needs a new time namespace");
   if (spec->hostname && *spec->hostname && !p->ns.present[MRT_NS_UTS])
     return mrt_error_make (err, EINVAL, "hostname: needs a uts namespace");
+  if (mrt_idmap_validate (spec, geteuid () != 0, err) < 0)
+    return -1;
   unsigned listen_fds = listen_fds_from_env ();
   p->preserve_fds = opts->preserve_fds + listen_fds;
   for (unsigned fd = 3; fd < 3 + p->preserve_fds; fd++)
@@ -204,6 +209,10 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
   mrt_cgroup_config_for (ctx, opts->id, spec, &cgcfg);
   cleanup_free char *cgplan = mrt_cgroup_plan (&cgcfg, err);
   if (cgplan == NULL)
+    return -1;
+  /* Last: the only step that makes something (a helper process, reaped
+   * before it returns, and mount fds that plan_free drops). */
+  if (mrt_idmap_trees_open (spec, p->bundle, &p->idmap, err) < 0)
     return -1;
   build_env (p, listen_fds);
   return 0;
@@ -427,6 +436,8 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
      * wait less counts under load.  A failed join then shows as the
      * child's error instead of CREATED. */
     .report_joined = has_parent_hooks (p.spec),
+    .idmap_trees = p.idmap.fds,
+    .n_idmap_trees = p.idmap.n,
   };
   u.pid = mrt_process_spawn (&l, err);
   if (u.pid < 0)

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "minirt/features.h"
+#include "mount_idmap.h"
 #include "seccomp.h"
 #include "yajl_helpers.h"
 
@@ -18,21 +19,21 @@ static const char *const hooks[]
 
 /* Every word libcontainer/mount_options.c turns into a mount(2) flag, a
  * propagation change, a recursive mount_setattr(2) attribute, or tmpcopyup:
- * runc's list ("idmap" is left out: idmapped mounts are refused).
+ * runc's list, with "idmap" and "ridmap" (mount_idmap.c).
  * tests/unit/test_features.c checks each word against that parser. */
 /* clang-format off */
 const char *const mrt_features_mount_options[]
-    = { "acl",          "async",       "atime",          "bind",        "defaults",     "dev",
-        "diratime",     "dirsync",     "exec",           "iversion",    "lazytime",     "loud",
-        "mand",         "noacl",       "noatime",        "nodev",       "nodiratime",   "noexec",
-        "noiversion",   "nolazytime",  "nomand",         "norelatime",  "nostrictatime", "nosuid",
-        "nosymfollow",  "private",     "ratime",         "rbind",       "rdev",         "rdiratime",
-        "relatime",     "remount",     "rexec",          "rnoatime",    "rnodev",       "rnodiratime",
-        "rnoexec",      "rnorelatime", "rnostrictatime", "rnosuid",     "rnosymfollow", "ro",
-        "rprivate",     "rrelatime",   "rro",            "rrw",         "rshared",      "rslave",
-        "rstrictatime", "rsuid",       "rsymfollow",     "runbindable", "rw",           "shared",
-        "silent",       "slave",       "strictatime",    "suid",        "symfollow",    "sync",
-        "tmpcopyup",    "unbindable",  NULL };
+    = { "acl",            "async",          "atime",          "bind",           "defaults",       "dev",
+        "diratime",       "dirsync",        "exec",           "idmap",          "iversion",       "lazytime",
+        "loud",           "mand",           "noacl",          "noatime",        "nodev",          "nodiratime",
+        "noexec",         "noiversion",     "nolazytime",     "nomand",         "norelatime",     "nostrictatime",
+        "nosuid",         "nosymfollow",    "private",        "ratime",         "rbind",          "rdev",
+        "rdiratime",      "relatime",       "remount",        "rexec",          "ridmap",         "rnoatime",
+        "rnodev",         "rnodiratime",    "rnoexec",        "rnorelatime",    "rnostrictatime", "rnosuid",
+        "rnosymfollow",   "ro",             "rprivate",       "rrelatime",      "rro",            "rrw",
+        "rshared",        "rslave",         "rstrictatime",   "rsuid",          "rsymfollow",     "runbindable",
+        "rw",             "shared",         "silent",         "slave",          "strictatime",    "suid",
+        "symfollow",      "sync",           "tmpcopyup",      "unbindable",     NULL };
 /* clang-format on */
 
 static void
@@ -183,10 +184,14 @@ gen_linux (yajl_gen g)
   gen_disabled (g, "apparmor");
   gen_disabled (g, "selinux");
   gen_disabled (g, "intelRdt");
-  /* Idmapped mounts are refused (mounts.c), linux.netDevices not read. */
+  /* Idmapped mounts need mount_setattr(2) (mount_idmap.c); linux.netDevices
+   * is not read. */
   gen_str (g, "mountExtensions");
   yajl_gen_map_open (g);
-  gen_disabled (g, "idmap");
+  gen_str (g, "idmap");
+  yajl_gen_map_open (g);
+  gen_key_bool (g, "enabled", mrt_idmap_supported ());
+  yajl_gen_map_close (g);
   yajl_gen_map_close (g);
   gen_disabled (g, "netDevices");
   yajl_gen_map_close (g);

@@ -13,6 +13,7 @@
 #include <sys/vfs.h>
 #include <linux/magic.h>
 
+#include "mount_idmap.h"
 #include "mount_options.h"
 #include "rootfs_internal.h"
 #include "rootfs_path.h"
@@ -453,8 +454,12 @@ mrt_mount_entry (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, siz
   const char *source = m->source ? m->source : type;
   int ret;
 
-  if (m->n_uid_mappings || m->n_gid_mappings || o.idmap)
-    return mrt_error_make (err, ENOTSUP, "mounts[%zu]: idmapped mount on \"%s\" is not supported", i, m->destination);
+  /* The parent made the tree (mount_idmap.h); entries devices.c passes
+   * in are never idmapped. */
+  bool idmapped = mrt_mount_is_idmapped (m, &o);
+  int tree = idmapped && i < ctx->n_idmap_trees ? ctx->idmap_trees[i] : -1;
+  if (idmapped && tree < 0)
+    return mrt_error_make (err, EINVAL, "mounts[%zu]: no idmapped tree was prepared for \"%s\"", i, m->destination);
 
   /* /dev stays writable until the devices are in (rootfs.c remounts it). */
   if (!mrt_mount_options_is_bind (&o) && mrt_path_equal (m->destination, "/dev"))
@@ -464,10 +469,10 @@ mrt_mount_entry (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, siz
   if (check_proc_mount (ctx, m, &o, src, err) < 0)
     return mrt_error_prefix (err, "mounts[%zu]", i);
 
-  if (mrt_mount_options_is_bind (&o))
-    {
-      ret = bind_mount (ctx, src, m->destination, o.flags, "bind", err);
-    }
+  if (idmapped)
+    ret = mrt_idmap_attach (ctx->rootfd, tree, m->destination, o.flags & REMOUNT_FLAGS, err);
+  else if (mrt_mount_options_is_bind (&o))
+    ret = bind_mount (ctx, src, m->destination, o.flags, "bind", err);
   else if (strcmp (type, "cgroup") == 0)
     ret = mount_cgroup (ctx, m, &o, err);
   else if (strcmp (type, "sysfs") == 0 && !ctx->new_netns)

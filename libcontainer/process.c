@@ -3,7 +3,8 @@
  *
  * Set-up order (PROTOCOL.md; the code below follows it step by step):
  * parent (minirt create / run, container.c): parse+validate config, compile
- *   seccomp, resolve bundle paths -> lock + state dir -> cgroup create ->
+ *   seccomp, resolve bundle paths, detached idmapped mount trees
+ *   (mount_idmap.h) -> lock + state dir -> cgroup create ->
  *   open the cgroup join fds (cgroups_join.c) ->
  *   [namespaces given by path joined by a short-lived helper, user first,
  *   which clones the init with CLONE_PARENT: namespaces.c] ->
@@ -20,7 +21,8 @@
  *      in a user namespace become its root (setresuid/setresgid 0);
  *      in a new network namespace bring lo up (as runc)
  *   2. session keyring (unless --no-new-keyring), new session
- *   3. mrt_rootfs_prepare (propagation, rootfs bind, mounts, /dev, devices)
+ *   3. mrt_rootfs_prepare (propagation, rootfs bind, mounts with the
+ *      idmapped trees moved into place, /dev, devices)
  *   4. createContainer hooks
  *   5.-6. mrt_rootfs_pivot (pivot_root, read-only root, sysctl, masked/readonly);
  *      process.terminal: pty from the container's /dev/ptmx, master sent on
@@ -310,9 +312,15 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
     .no_pivot = l->no_pivot,
     .new_mount_ns = l->ns.present[MRT_NS_MOUNT],
     .bundle = l->bundle,
+    .idmap_trees = l->idmap_trees,
+    .n_idmap_trees = l->n_idmap_trees,
   };
   if (mrt_rootfs_prepare (spec, &ropts, &err) < 0)
     child_fail (l, -1, &err);
+  /* Attached by now, or not wanted (no mount namespace). */
+  for (size_t i = 0; i < l->n_idmap_trees; i++)
+    if (l->idmap_trees[i] >= 0)
+      close (l->idmap_trees[i]);
   if (run_hooks (spec, MRT_HOOK_CREATE_CONTAINER, state_json, &err) < 0)
     child_fail (l, -1, &err);
   if (mrt_rootfs_pivot (spec, &ropts, &err) < 0)

@@ -52,6 +52,8 @@ struct mrt_launch
   struct mrt_cgroup_join *cgroup_join; /* the init joins its cgroups itself */
   bool report_joined;                  /* ... and says JOINED (parent hooks wait for it) */
   bool in_cgroup2;                     /* out: born in the cgroup2 cgroup */
+  const int *idmap_trees;              /* detached idmapped trees per mounts[] entry (-1: none) */
+  size_t n_idmap_trees;
 };
 
 /* Join a new session keyring named _ses.<id> (as runc does), so the

@@ -135,6 +135,8 @@ mrt_rootfs_prepare (const struct mrt_spec *spec, const struct mrt_rootfs_options
     .in_userns = opts->in_userns,
     .new_netns = has_namespace (spec, MRT_NS_NETWORK),
     .new_cgroupns = has_namespace (spec, MRT_NS_CGROUP),
+    .idmap_trees = opts->idmap_trees,
+    .n_idmap_trees = opts->n_idmap_trees,
   };
   for (size_t i = 0; i < spec->n_mounts; i++)
     if (mrt_mount_entry (&ctx, &spec->mounts[i], i, err) < 0)

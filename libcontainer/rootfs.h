@@ -27,11 +27,13 @@
 
 struct mrt_rootfs_options
 {
-  const char *rootfs;   /* absolute path of root.path on the host */
-  bool in_userns;       /* devices become bind mounts */
-  bool no_pivot;        /* --no-pivot */
-  bool new_mount_ns;    /* false: no mount namespace, only chroot-less setup */
-  const char *bundle;   /* base of relative bind sources; NULL: the cwd */
+  const char *rootfs;     /* absolute path of root.path on the host */
+  bool in_userns;         /* devices become bind mounts */
+  bool no_pivot;          /* --no-pivot */
+  bool new_mount_ns;      /* false: no mount namespace, only chroot-less setup */
+  const char *bundle;     /* base of relative bind sources; NULL: the cwd */
+  const int *idmap_trees; /* per mounts[] entry: idmapped tree fd or -1 */
+  size_t n_idmap_trees;
 };
 
 int mrt_rootfs_prepare (const struct mrt_spec *spec, const struct mrt_rootfs_options *opts, mrt_error_t *err);

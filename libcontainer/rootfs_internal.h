@@ -17,6 +17,8 @@ struct mrt_mount_ctx
   bool in_userns;
   bool new_netns;
   bool new_cgroupns;
+  const int *idmap_trees; /* mounts[i]'s detached idmapped tree or -1 (mount_idmap.h) */
+  size_t n_idmap_trees;
 };
 
 /* Mount mounts[i]; errors are prefixed "mounts[i]: ". */
