@@ -440,6 +440,8 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
     .n_idmap_trees = p.idmap.n,
   };
   u.pid = mrt_process_spawn (&l, err);
+  /* The init has its own copies: ours would pin its mounts past its end. */
+  mrt_idmap_trees_close (&p.idmap);
   if (u.pid < 0)
     {
       u.pid = 0;

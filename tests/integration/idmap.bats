@@ -202,3 +202,25 @@ assert_clean() {
   run -0 minirt delete --force "$CTR_ID"
   assert_clean
 }
+
+@test "idmap without mappings in a container joining a user namespace by path takes that namespace's mappings" {
+  update_config '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  set_args sleep 100
+  run_bg minirt create "$CTR_ID-a"
+  [ "$status" -eq 0 ] || fail "$output"
+  local pid
+  pid=$(minirt state "$CTR_ID-a" | jq -r .pid)
+  update_config --arg p "/proc/$pid/ns/user" --arg c "minirt-test/$CTR_ID-b" 'del(.linux.uidMappings, .linux.gidMappings)
+    | .linux.cgroupsPath = $c
+    | .linux.namespaces |= map(if .type == "user" then .path = $p else . end)'
+  add_vol '["bind", "idmap"]'
+  set_args sh -c 'stat -c %u:%g /vol/froot /vol/f1000; touch /vol/new'
+  run --separate-stderr minirt run "$CTR_ID-b"
+  [ "$status" -eq 0 ] || fail "$stderr"
+  [ "${lines[0]}" = 0:0 ]
+  [ "${lines[1]}" = 1000:1000 ]
+  [ "$(stat -c %u:%g "$VOL/new")" = 0:0 ]
+  run -0 minirt delete --force "$CTR_ID-a"
+}
