@@ -81,6 +81,19 @@ assert_clean() {
   assert_clean
 }
 
+@test "idmap on a file: the bind target is a file, its owner mapped" {
+  userns
+  touch "$BUNDLE/rootfs/onefile"
+  update_config --arg s "$VOL/f1000" --argjson m "$MAP1000" \
+    '.mounts += [{"destination": "/onefile", "type": "bind", "source": $s, "options": ["bind", "idmap"], "uidMappings": $m, "gidMappings": $m}]'
+  set_args sh -c 'stat -c %u:%g:%F /onefile; echo data > /onefile'
+  run --separate-stderr minirt run "$CTR_ID"
+  [ "$status" -eq 0 ] || fail "$stderr"
+  [ "$output" = "0:0:regular empty file" ]
+  [ "$(cat "$VOL/f1000")" = data ]
+  [ "$(stat -c %u:%g "$VOL/f1000")" = 1000:1000 ]
+}
+
 @test "idmap without mappings takes the container's user namespace mappings" {
   userns
   add_vol '["bind", "idmap"]'
