@@ -77,17 +77,13 @@ json_int (yajl_val root, const char **path)
   return v && YAJL_IS_INTEGER (v) ? YAJL_GET_INTEGER (v) : -1;
 }
 
-/* The runtime's message is complete: parse the containerProcessState. */
+/* The runtime's message is complete: take what the containerProcessState
+ * says.  The runtime's connection is no longer needed. */
 static int
-client_start (struct client *c)
+client_start (struct client *c, yajl_val root)
 {
-  char errbuf[256];
-  yajl_val root = yajl_tree_parse (c->buf, errbuf, sizeof (errbuf));
-  if (root == NULL)
-    {
-      logf_ ("bad containerProcessState: %s", errbuf);
-      return -1;
-    }
+  close (c->conn);
+  c->conn = -1;
   const char *id_path[] = { "state", "id", NULL };
   const char *state_pid_path[] = { "state", "pid", NULL };
   const char *pid_path[] = { "pid", NULL };
@@ -103,13 +99,18 @@ client_start (struct client *c)
     c->pidfd = (int)syscall (SYS_pidfd_open, (pid_t)pid, 0);
   if (c->stop && c->pidfd < 0)
     logf_ ("container %s: no pid to stop (%lld): %m", c->id, pid);
-  yajl_tree_free (root);
   logf_ ("container %s: listening (pid %lld%s)", c->id, pid, c->stop ? ", stop on forbidden syscalls" : "");
   return 0;
 }
 
 /* Read what the runtime sends; the listener rides on the first chunk.  The
- * runtime closes its end after one message, so EOF completes it. */
+ * message ends where its JSON document does, not at EOF: runc (1.1.5 and
+ * later) never closes the connection it sent the state on (its
+ * sendContainerProcessState closes only a dup of the socket), so its end
+ * stays open as long as the "runc run" that made it, and an agent that
+ * waited for EOF left the container blocked in its first notified syscall.
+ * The top-level value is an object, so no proper prefix of it parses: once
+ * the bytes parse, they are the whole message. */
 int
 client_read (struct client *c)
 {
@@ -136,24 +137,37 @@ client_read (struct client *c)
       }
   if (n == 0)
     {
-      close (c->conn);
-      c->conn = -1;
       if (c->notify_fd < 0 || c->buf == NULL)
+        logf_ ("a runtime connected but sent no listener");
+      else
         {
-          logf_ ("a runtime connected but sent no listener");
-          return -1;
+          /* It never parsed, or the client would have started. */
+          char errbuf[256] = "";
+          yajl_tree_free (yajl_tree_parse (c->buf, errbuf, sizeof (errbuf)));
+          logf_ ("bad containerProcessState: %s", errbuf);
         }
-      return client_start (c);
+      return -1;
     }
   if (c->len + (size_t)n > MAX_MESSAGE)
-    return -1;
+    {
+      logf_ ("a runtime sent more than %d bytes", MAX_MESSAGE);
+      return -1;
+    }
   c->buf = realloc (c->buf, c->len + (size_t)n + 1);
   if (c->buf == NULL)
     die ("out of memory");
   memcpy (c->buf + c->len, chunk, (size_t)n);
   c->len += (size_t)n;
   c->buf[c->len] = '\0';
-  return 0;
+  if (c->notify_fd < 0)
+    return 0;
+  char errbuf[256];
+  yajl_val root = yajl_tree_parse (c->buf, errbuf, sizeof (errbuf));
+  if (root == NULL)
+    return 0; /* not all of it yet */
+  int ret = client_start (c, root);
+  yajl_tree_free (root);
+  return ret;
 }
 
 static const char *

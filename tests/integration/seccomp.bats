@@ -287,37 +287,95 @@ use_notify_profile() {
 }
 
 FORBIDDEN='chroot /tmp true; chroot /tmp true; swapoff /etc/passwd; swapoff /etc/passwd; echo done; sleep 60'
+USED='Used forbidden syscalls: chroot (2x), swapoff (2x)'
 
+# run_both for the notifier tests: the same bundle under runc ($CTR_ID-runc)
+# and minirt ($CTR_ID), both served by the one agent.  A runtime that never
+# reaches the agent leaves its container blocked in a notified syscall, so
+# each run is bounded (a safety net, not an assertion: normal runs end in
+# seconds).  $runc_secs and $secs are each run's duration.
+run_both_agent() {
+  update_config ".linux.cgroupsPath = \"minirt-test/$CTR_ID-runc\""
+  SECONDS=0
+  run timeout -s KILL 120 runc --root "$RUNC_ROOT" run "$CTR_ID-runc"
+  runc_status=$status runc_output=$output runc_secs=$SECONDS
+  update_config ".linux.cgroupsPath = \"minirt-test/$CTR_ID\""
+  SECONDS=0
+  run timeout -s KILL 120 "$MINIRT" --root "$STATE_ROOT" run "$CTR_ID"
+  secs=$SECONDS
+}
+
+# The agent reported $1 for both containers: its log line and its
+# --report-dir file, per container.
+assert_agent_reported_both() {
+  local id
+  for id in "$CTR_ID-runc" "$CTR_ID"; do
+    [ "$(cat "$AGENT_DIR/reports/$id")" = "$1" ] || fail "$id: $(cat "$AGENT_DIR/reports/$id" 2>&1); $(cat "$AGENT_DIR/stderr")"
+    grep -qxF "minirt-seccomp-agent: container $id: $1" "$AGENT_DIR/stderr"
+  done
+}
+
+# runc 1.1.5 keeps its end of the listener connection open until "runc run"
+# exits (sendContainerProcessState sends on a dup of the net.Conn and closes
+# only the dup), so these tests also check that the agent takes the message
+# without waiting for EOF; before it did, runc's container stayed blocked in
+# its first notified chroot (strace: the agent's recvmsg had the whole state
+# and the fd, then it polled the connection forever).
 @test "seed 001 notifier agent with stop: Used forbidden syscalls: chroot (2x), swapoff (2x), container stopped" {
   start_agent --action stop
   use_notify_profile
   set_args sh -c "$FORBIDDEN"
-  SECONDS=0
-  run minirt run "$CTR_ID"
+  run_both_agent
   [ "$status" -eq 137 ] # SIGKILLed by the agent
-  [ "$SECONDS" -ge 5 ] && [ "$SECONDS" -lt 30 ] # 5 s after the last forbidden syscall
+  [ "$secs" -ge 5 ] # 5 s after the last forbidden syscall
   [[ "$output" == *"chroot: can't change root directory to '/tmp': Operation not permitted"* ]]
   [[ "$output" == *"swapoff: /etc/passwd: Operation not permitted"*"done"* ]]
-  # Exactly issue 5's line on stdout and in the report; the ID is in the
-  # log line and names the --report-dir file.
-  [ "$(cat "$AGENT_DIR/stdout")" = "Used forbidden syscalls: chroot (2x), swapoff (2x)" ]
-  [ "$(cat "$AGENT_DIR/report.txt")" = "Used forbidden syscalls: chroot (2x), swapoff (2x)" ]
-  [ "$(cat "$AGENT_DIR/reports/$CTR_ID")" = "Used forbidden syscalls: chroot (2x), swapoff (2x)" ]
-  grep -qF "container $CTR_ID: Used forbidden syscalls: chroot (2x), swapoff (2x)" "$AGENT_DIR/stderr"
+  [ "$runc_secs" -ge 5 ]
+  assert_parity
+  # Exactly issue 5's line on stdout and in the report, once per container;
+  # the ID is in the log line and names the --report-dir file.
+  [ "$(cat "$AGENT_DIR/stdout")" = "$USED"$'\n'"$USED" ]
+  [ "$(cat "$AGENT_DIR/report.txt")" = "$USED"$'\n'"$USED" ]
+  assert_agent_reported_both "$USED"
   run minirt state "$CTR_ID"
+  [ "$status" -ne 0 ] || [ "$(jq -r .status <<<"$output")" = stopped ]
+  run runc_ state "$CTR_ID-runc"
   [ "$status" -ne 0 ] || [ "$(jq -r .status <<<"$output")" = stopped ]
 }
 
 @test "seed 001 notifier agent: the CRI-O annotation asks for stop" {
-  # No runc parity here: with runc 1.1.5 the same bundle never reached the
-  # agent and the container stayed blocked in its notified chroot.
   start_agent # action errno, EPERM
   use_notify_profile
   update_config '.annotations["io.kubernetes.cri-o.seccompNotifierAction"] = "stop"'
   set_args sh -c "$FORBIDDEN"
-  run minirt run "$CTR_ID"
+  run_both_agent
   [ "$status" -eq 137 ]
-  grep -qx "Used forbidden syscalls: chroot (2x), swapoff (2x)" "$AGENT_DIR/reports/$CTR_ID"
+  [[ "$output" == *"Operation not permitted"*"done"* ]]
+  assert_parity
+  # Both runtimes pass the annotations in the state.
+  assert_agent_reported_both "$USED"
+  grep -qF "container $CTR_ID-runc: listening (pid" "$AGENT_DIR/stderr"
+  grep -qF "container $CTR_ID: listening (pid" "$AGENT_DIR/stderr"
+  [ "$(grep -c ', stop on forbidden syscalls)$' "$AGENT_DIR/stderr")" -eq 2 ]
+}
+
+@test "notifier agent, errno mode: the workload sees the agent's errno, runs to its end, and the report comes when it is gone" {
+  start_agent --errno 38
+  use_notify_profile
+  set_args sh -c 'chroot /tmp true; echo "chroot=$?"; swapoff /etc/passwd; echo "swapoff=$?"; chroot /tmp true; echo end'
+  run_both_agent
+  [ "$status" -eq 0 ]
+  [ "$output" = $'chroot: can\'t change root directory to \'/tmp\': Function not implemented\nchroot=1\nswapoff: /etc/passwd: Function not implemented\nswapoff=1\nchroot: can\'t change root directory to \'/tmp\': Function not implemented\nend' ]
+  assert_parity
+  # Without stop the line comes when the filter goes away, i.e. after run
+  # returned: wait for the agent to see both containers gone.
+  local i
+  for i in $(seq 100); do
+    [ "$(grep -c ': gone$' "$AGENT_DIR/stderr")" -eq 2 ] && break
+    sleep 0.1
+  done
+  assert_agent_reported_both "Used forbidden syscalls: chroot (2x), swapoff (1x)"
+  ! grep -q 'stopped$' "$AGENT_DIR/stderr"
 }
 
 @test "notifier agent: serves several containers at once, each with its own report, without stop" {
@@ -347,14 +405,20 @@ METRIC=minirt_containers_seccomp_notifier_count_total
   start_agent --errno 38 --metrics "unix:$BUNDLE/agent/metrics.sock"
   use_notify_profile
   set_args sh -c 'chroot /tmp true; chroot /tmp true; swapoff /etc/passwd; echo done'
-  run -0 minirt run "$CTR_ID"
+  run_both_agent
+  [ "$status" -eq 0 ]
   [[ "$output" == *done* ]]
-  # Every notification was answered before the workload went on: counted.
+  assert_parity
+  # Every notification was answered before the workload went on: counted,
+  # the same for the runc and the minirt container.
   run -0 curl -sf --unix-socket "$AGENT_DIR/metrics.sock" http://localhost/metrics
   grep -qx "# TYPE $METRIC counter" <<<"$output"
-  grep -qx "$METRIC{id=\"$CTR_ID\",syscall=\"chroot\"} 2" <<<"$output"
-  grep -qx "$METRIC{id=\"$CTR_ID\",syscall=\"swapoff\"} 1" <<<"$output"
-  [ "$(grep -c "^$METRIC{" <<<"$output")" -eq 2 ]
+  local id
+  for id in "$CTR_ID-runc" "$CTR_ID"; do
+    grep -qx "$METRIC{id=\"$id\",syscall=\"chroot\"} 2" <<<"$output"
+    grep -qx "$METRIC{id=\"$id\",syscall=\"swapoff\"} 1" <<<"$output"
+  done
+  [ "$(grep -c "^$METRIC{" <<<"$output")" -eq 4 ]
 }
 
 @test "notifier agent: Prometheus counters on a 127.0.0.1 port (busybox wget)" {
