@@ -27,11 +27,12 @@ parse_id_mapping (struct sj_ctx *c, yajl_val v, void *out)
   if (sj_u32 (c, v, "containerID", true, &m->container_id) < 0 || sj_u32 (c, v, "hostID", true, &m->host_id) < 0
       || sj_u32 (c, v, "size", true, &m->size) < 0)
     return -1;
-  /* the kernel refuses empty ranges and ranges past 2^32 */
+  /* The kernel refuses empty ranges and ranges that reach 2^32 - 1, which
+   * is (uid_t)-1, no id at all. */
   if (m->size == 0)
     return sj_error_at (c, "size", "expected an integer in 1..4294967295, got 0");
-  if ((uint64_t)m->container_id + m->size > UINT32_MAX + 1ull || (uint64_t)m->host_id + m->size > UINT32_MAX + 1ull)
-    return sj_error_at (c, "size", "range %u+%u or %u+%u goes past 4294967295", m->container_id, m->size, m->host_id,
+  if ((uint64_t)m->container_id + m->size > UINT32_MAX || (uint64_t)m->host_id + m->size > UINT32_MAX)
+    return sj_error_at (c, "size", "range %u+%u or %u+%u goes past 4294967294", m->container_id, m->size, m->host_id,
                         m->size);
   return 0;
 }

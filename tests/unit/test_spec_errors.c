@@ -150,7 +150,10 @@ static const struct bad_case cases[] = {
   { LINUX ("\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":0}]"),
     L "uidMappings[0].size: expected an integer in 1..4294967295, got 0" },
   { LINUX ("\"uidMappings\":[{\"containerID\":0,\"hostID\":4294967295,\"size\":2}]"),
-    L "uidMappings[0].size: range 0+2 or 4294967295+2 goes past 4294967295" },
+    L "uidMappings[0].size: range 0+2 or 4294967295+2 goes past 4294967294" },
+  /* 1+4294967295 ends at 2^32: the kernel refuses it (checked with unshare -U) */
+  { LINUX ("\"uidMappings\":[{\"containerID\":1,\"hostID\":0,\"size\":4294967295}]"),
+    L "uidMappings[0].size: range 1+4294967295 or 0+4294967295 goes past 4294967294" },
   { LINUX ("\"timeOffsets\":{\"realtime\":{\"secs\":1}}"),
     L "timeOffsets.realtime: unknown clock \"realtime\" (expected \"monotonic\" or \"boottime\")" },
   { LINUX ("\"timeOffsets\":{\"boottime\":{\"nanosecs\":1000000000}}"),
