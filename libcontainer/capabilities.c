@@ -77,9 +77,12 @@ mrt_caps_apply (const struct mrt_process *process, mrt_error_t *err)
 
   if (raise_effective (err) < 0)
     return -1;
+  /* Dropping a capability the set no longer holds succeeds: ask whether
+   * it is there only when the drop fails (one prctl per capability, not
+   * two). */
   for (int cap = 0; cap < last; cap++)
-    if (!in_list (c->bounding, c->n_bounding, cap) && prctl (PR_CAPBSET_READ, cap, 0, 0, 0) == 1
-        && prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+    if (!in_list (c->bounding, c->n_bounding, cap) && prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0
+        && prctl (PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
       {
         cap_name (cap, name, sizeof (name));
         return mrt_error_sys (err, "process.capabilities.bounding: drop %s", name);

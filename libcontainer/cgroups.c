@@ -128,6 +128,10 @@ rmdir_retry (const struct mrt_cgroup *cg, const char *dir)
 static int
 remove_tree (const struct mrt_cgroup *cg, const char *dir, mrt_error_t *err)
 {
+  /* A leaf (the usual case) goes at the first rmdir; only a busy one is
+   * listed for sub-cgroups (a cgroup with children is EBUSY). */
+  if (!cg->fake && (rmdir (dir) == 0 || errno == ENOENT))
+    return 0;
   DIR *d = opendir (dir);
   if (d == NULL)
     {
@@ -338,6 +342,38 @@ create_dirs (struct mrt_cgroup *cg, const struct mrt_cg_layout *l, const char *p
   return 0;
 }
 
+struct mrt_cg_layout *
+mrt_cgroup_layout_new (void)
+{
+  return xmalloc0 (sizeof (struct mrt_cg_layout));
+}
+
+void
+mrt_cgroup_layout_free (struct mrt_cg_layout *l)
+{
+  if (l == NULL)
+    return;
+  mrt_cg_layout_clear (l);
+  free (l);
+}
+
+/* The layout from cfg's cache (read into it the first time), or read into
+ * *tmp, which the caller clears. */
+static int
+layout_get (const struct mrt_cgroup_config *cfg, struct mrt_cg_layout *tmp, const struct mrt_cg_layout **out,
+            mrt_error_t *err)
+{
+  struct mrt_cg_layout *l = cfg->layout ? cfg->layout : tmp;
+  if (!l->detected)
+    {
+      if (mrt_cg_detect (cfg, l, err) < 0)
+        return -1;
+      l->detected = cfg->layout != NULL;
+    }
+  *out = l;
+  return 0;
+}
+
 int
 mrt_cgroup_create (const struct mrt_cgroup_config *cfg, const struct mrt_resources *res, struct mrt_cgroup **out,
                    mrt_error_t *err)
@@ -350,14 +386,15 @@ mrt_cgroup_create (const struct mrt_cgroup_config *cfg, const struct mrt_resourc
     }
   cleanup_free char *path = NULL;
   bool relative = false;
-  struct mrt_cg_layout l = { 0 };
-  if (mrt_cg_cgroup_path (cfg, &path, &relative, err) < 0 || mrt_cg_detect (cfg, &l, err) < 0)
+  struct mrt_cg_layout tmp = { 0 };
+  const struct mrt_cg_layout *l = NULL;
+  if (mrt_cg_cgroup_path (cfg, &path, &relative, err) < 0 || layout_get (cfg, &tmp, &l, err) < 0)
     {
       mrt_cgroup_free (cg);
       return -1;
     }
-  int r = create_dirs (cg, &l, path, relative, false, err);
-  mrt_cg_layout_clear (&l);
+  int r = create_dirs (cg, l, path, relative, false, err);
+  mrt_cg_layout_clear (&tmp);
   if (r == 0 && res)
     r = apply (cg, res, true, err);
   else if (r == 0)
@@ -386,13 +423,14 @@ mrt_cgroup_plan (const struct mrt_cgroup_config *cfg, mrt_error_t *err)
     }
   cleanup_free char *path = NULL;
   bool relative = false;
-  struct mrt_cg_layout l = { 0 };
+  struct mrt_cg_layout tmp = { 0 };
+  const struct mrt_cg_layout *l = NULL;
   int r = mrt_cg_cgroup_path (cfg, &path, &relative, err);
   if (r == 0)
-    r = mrt_cg_detect (cfg, &l, err);
+    r = layout_get (cfg, &tmp, &l, err);
   if (r == 0)
-    r = create_dirs (cg, &l, path, relative, true, err);
-  mrt_cg_layout_clear (&l);
+    r = create_dirs (cg, l, path, relative, true, err);
+  mrt_cg_layout_clear (&tmp);
   char *saved = r == 0 ? mrt_cgroup_save (cg) : NULL;
   mrt_cgroup_free (cg);
   return saved;

@@ -18,6 +18,7 @@
 #include "minirt/spec.h"
 
 struct mrt_cgroup;
+struct mrt_cg_layout;
 
 struct mrt_cgroup_config
 {
@@ -35,7 +36,15 @@ struct mrt_cgroup_config
   const struct mrt_log *log; /* debug notes; may be NULL */
   /* Test hook: "/run/systemd/system" when NULL. */
   const char *systemd_run_dir;
+  /* The cgroup mounts and our own cgroups, read at the first plan() or
+   * create() that gets this cache and reused by the next ones (a create
+   * plans, then creates); NULL: read at every call. */
+  struct mrt_cg_layout *layout;
 };
+
+/* An empty layout cache for mrt_cgroup_config.layout, and its release. */
+struct mrt_cg_layout *mrt_cgroup_layout_new (void);
+void mrt_cgroup_layout_free (struct mrt_cg_layout *l);
 
 /* Create the cgroup and apply `res` (may be NULL).  On failure nothing is
  * left behind.  Errors name the field and the file:

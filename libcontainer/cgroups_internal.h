@@ -51,6 +51,7 @@ struct mrt_cg_layout
   bool hybrid; /* v1 plus a cgroup2 mount */
   struct mrt_cg_mount *m;
   size_t n_m;
+  bool detected; /* a cache (mrt_cgroup_config.layout) that is filled */
 };
 
 /* cgroups_detect.c */
@@ -72,6 +73,11 @@ struct mrt_cg_hier *mrt_cg_find (const struct mrt_cgroup *cg, const char *ctrl);
  * per write (devices.allow, io.max...): opened O_APPEND, value + "\n". */
 int mrt_cg_write (const struct mrt_cgroup *cg, const char *dir, const char *file, const char *value, bool append,
                   const char *field, mrt_error_t *err);
+/* Append `value` and a newline to dir/file through *fd, opened at the
+ * first call (-1) and kept for the next ones: one open for a list of rules.
+ * The caller closes *fd. */
+int mrt_cg_write_fd (const struct mrt_cgroup *cg, const char *dir, const char *file, int *fd, const char *value,
+                     const char *field, mrt_error_t *err);
 int mrt_cg_writef (const struct mrt_cgroup *cg, const char *dir, const char *file, bool append, const char *field,
                    mrt_error_t *err, const char *fmt, ...) __attribute__ ((format (printf, 7, 8)));
 /* Read dir/file (trailing newline removed); NULL with errno set on failure. */

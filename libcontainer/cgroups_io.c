@@ -62,6 +62,23 @@ mrt_cg_write (const struct mrt_cgroup *cg, const char *dir, const char *file, co
 }
 
 int
+mrt_cg_write_fd (const struct mrt_cgroup *cg, const char *dir, const char *file, int *fd, const char *value,
+                 const char *field, mrt_error_t *err)
+{
+  if (*fd < 0)
+    {
+      cleanup_free char *path = xasprintf ("%s/%s", dir, file);
+      *fd = open (path, O_WRONLY | O_CLOEXEC | O_APPEND | (cg->fake ? O_CREAT : 0), 0644);
+      if (*fd < 0)
+        return mrt_error_sys (err, "%s: write %s", field, file);
+    }
+  cleanup_free char *line = xasprintf ("%s\n", value);
+  if (mrt_write_all (*fd, line, strlen (line)) < 0)
+    return mrt_error_sys (err, "%s: write %s", field, file);
+  return 0;
+}
+
+int
 mrt_cg_writef (const struct mrt_cgroup *cg, const char *dir, const char *file, bool append, const char *field,
                mrt_error_t *err, const char *fmt, ...)
 {

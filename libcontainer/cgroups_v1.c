@@ -160,44 +160,12 @@ apply_cpu (struct mrt_cgroup *cg, const struct mrt_cpu *c, mrt_error_t *err)
   return 0;
 }
 
-/* The topmost of the empty cpuset directories ending at `leaf` (NULL when
- * the leaf has its values). */
-static char *
-topmost_empty_cpuset (const char *leaf)
-{
-  char *top = NULL;
-  cleanup_free char *dir = xstrdup (leaf);
-  for (;;)
-    {
-      cleanup_free char *cpus = mrt_cg_read (dir, "cpuset.cpus");
-      cleanup_free char *mems = mrt_cg_read (dir, "cpuset.mems");
-      if (cpus == NULL || mems == NULL || (*cpus && *mems))
-        break;
-      free (top);
-      top = xstrdup (dir);
-      char *slash = strrchr (dir, '/');
-      if (slash == NULL || slash == dir)
-        break;
-      *slash = '\0';
-    }
-  return top;
-}
+static const char *const cpuset_files[] = { "cpuset.cpus", "cpuset.mems" };
 
-/* A new cpuset cgroup starts with empty cpus and mems, and no process can
- * join it then: copy them from the parent, top-down, in every directory
- * create() made.  Directories that already existed can be empty too (a
- * runtime killed between its mkdir and this copy): every empty one on the
- * way down is filled, as runc does. */
-int
-mrt_cg_v1_prepare_cpuset (struct mrt_cgroup *cg, mrt_error_t *err)
+/* The original walk down from `top`: reads each file and its parent's. */
+static int
+cpuset_copy_down (struct mrt_cgroup *cg, const struct mrt_cg_hier *h, const char *top, mrt_error_t *err)
 {
-  struct mrt_cg_hier *h = mrt_cg_find (cg, "cpuset");
-  if (h == NULL)
-    return 0;
-  cleanup_free char *empty_top = topmost_empty_cpuset (h->path);
-  const char *top = empty_top ? empty_top : h->top;
-  if (top == NULL)
-    return 0;
   size_t toplen = strlen (top);
   for (size_t end = toplen;; end++)
     {
@@ -205,23 +173,108 @@ mrt_cg_v1_prepare_cpuset (struct mrt_cgroup *cg, mrt_error_t *err)
         continue;
       cleanup_free char *dir = strndup (h->path, end);
       cleanup_free char *parent = strndup (h->path, strrchr (dir, '/') - dir);
-      static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
-      for (size_t i = 0; i < ARRAY_SIZE (files); i++)
+      for (size_t i = 0; i < ARRAY_SIZE (cpuset_files); i++)
         {
-          cleanup_free char *cur = mrt_cg_read (dir, files[i]);
+          cleanup_free char *cur = mrt_cg_read (dir, cpuset_files[i]);
           if (cur && *cur)
             continue;
-          cleanup_free char *val = mrt_cg_read (parent, files[i]);
+          cleanup_free char *val = mrt_cg_read (parent, cpuset_files[i]);
           if (val == NULL)
-            return mrt_error_sys (err, "cgroup cpuset: read %s/%s", parent, files[i]);
+            return mrt_error_sys (err, "cgroup cpuset: read %s/%s", parent, cpuset_files[i]);
           cleanup_free char *field = xasprintf ("cgroup cpuset `%s`", dir);
-          if (mrt_cg_write (cg, dir, files[i], val, false, field, err) < 0)
+          if (mrt_cg_write (cg, dir, cpuset_files[i], val, false, field, err) < 0)
             return -1;
         }
       if (h->path[end] == '\0')
         break;
     }
   return 0;
+}
+
+struct cpuset_level
+{
+  char *dir;
+  char *val[2];
+};
+
+/* A new cpuset cgroup starts with empty cpus and mems, and no process can
+ * join it then: copy them from the parent, top-down, in every directory
+ * create() made.  Directories that already existed can be empty too (a
+ * runtime killed between its mkdir and this copy): every empty one on the
+ * way down is filled, as runc does.  The walk up to the topmost empty
+ * directory keeps what it read, and a value copied down is the next
+ * directory's parent value: each file is read once. */
+int
+mrt_cg_v1_prepare_cpuset (struct mrt_cgroup *cg, mrt_error_t *err)
+{
+  struct mrt_cg_hier *h = mrt_cg_find (cg, "cpuset");
+  if (h == NULL)
+    return 0;
+  /* lv[0] is the leaf; lv[0 .. n_empty - 1] lack a value; lv[n_empty],
+   * when there, is where the walk stopped (both values, or unreadable). */
+  struct cpuset_level *lv = NULL;
+  size_t n = 0, n_empty = 0;
+  cleanup_free char *dir = xstrdup (h->path);
+  for (;;)
+    {
+      lv = xrealloc (lv, (n + 1) * sizeof (*lv));
+      struct cpuset_level *l = &lv[n++];
+      l->dir = xstrdup (dir);
+      for (size_t i = 0; i < ARRAY_SIZE (cpuset_files); i++)
+        l->val[i] = mrt_cg_read (dir, cpuset_files[i]);
+      if (l->val[0] == NULL || l->val[1] == NULL || (*l->val[0] && *l->val[1]))
+        break;
+      n_empty = n;
+      char *slash = strrchr (dir, '/');
+      if (slash == NULL || slash == dir)
+        break;
+      *slash = '\0';
+    }
+  int ret = 0;
+  if (n_empty == 0)
+    {
+      /* The leaf has its values (or cannot be read): only what create()
+       * made is looked at, as before. */
+      if (h->top)
+        ret = cpuset_copy_down (cg, h, h->top, err);
+      goto out;
+    }
+  for (size_t k = n_empty; k-- > 0;)
+    {
+      struct cpuset_level *cur = &lv[k];
+      for (size_t i = 0; i < ARRAY_SIZE (cpuset_files); i++)
+        {
+          if (*cur->val[i])
+            continue;
+          cleanup_free char *read_val = NULL;
+          const char *val = k + 1 < n ? lv[k + 1].val[i] : NULL;
+          if (val == NULL)
+            {
+              cleanup_free char *parent = strndup (cur->dir, strrchr (cur->dir, '/') - cur->dir);
+              read_val = mrt_cg_read (parent, cpuset_files[i]);
+              if (read_val == NULL)
+                {
+                  ret = mrt_error_sys (err, "cgroup cpuset: read %s/%s", parent, cpuset_files[i]);
+                  goto out;
+                }
+              val = read_val;
+            }
+          cleanup_free char *field = xasprintf ("cgroup cpuset `%s`", cur->dir);
+          if (mrt_cg_write (cg, cur->dir, cpuset_files[i], val, false, field, err) < 0)
+            {
+              ret = -1;
+              goto out;
+            }
+          char *copy = xstrdup (val);
+          free (cur->val[i]);
+          cur->val[i] = copy;
+        }
+    }
+out:
+  for (size_t k = 0; k < n; k++)
+    free (lv[k].dir), free (lv[k].val[0]), free (lv[k].val[1]);
+  free (lv);
+  return ret;
 }
 
 /* ---- pids, blkio, hugetlb, network, rdma ---------------------------------------- */
@@ -586,15 +639,22 @@ apply_devices (struct mrt_cgroup *cg, const struct mrt_resources *res, bool crea
   char first[96] = "";
   if (n > 0)
     rule_string (&rules[0], first, sizeof (first));
-  if (n == 0 || rules[0].allow || strcmp (first, "a") != 0)
-    WA ("devices.deny", F "devices", "a");
+  /* One fd per file for the whole list (each write is one rule). */
+  cleanup_close int allow_fd = -1, deny_fd = -1;
+  if ((n == 0 || rules[0].allow || strcmp (first, "a") != 0)
+      && mrt_cg_write_fd (cg, dir, "devices.deny", &deny_fd, "a", F "devices", err) < 0)
+    return -1;
   for (size_t i = 0; i < n; i++)
     {
       char buf[96];
       rule_string (&rules[i], buf, sizeof (buf));
       cleanup_free char *field
           = i < res->n_devices ? xasprintf (F "devices[%zu]", i) : xasprintf ("default device rule \"%s\"", buf);
-      WA (rules[i].allow ? "devices.allow" : "devices.deny", field, "%s", buf);
+      bool allow = rules[i].allow;
+      if (mrt_cg_write_fd (cg, dir, allow ? "devices.allow" : "devices.deny", allow ? &allow_fd : &deny_fd, buf, field,
+                           err)
+          < 0)
+        return -1;
     }
   return 0;
 }

@@ -78,6 +78,10 @@ struct plan
   char **env;
   unsigned preserve_fds;
   struct mrt_idmap_trees idmap; /* detached idmapped mounts the init attaches */
+  /* The cgroup mounts, read once for the plan and the create, and the
+   * plan's saved line (recorded before the cgroup is made). */
+  struct mrt_cg_layout *cglayout;
+  char *cgplan;
 };
 
 static void
@@ -93,6 +97,8 @@ plan_free (struct plan *p)
     mrt_seccomp_filter_free (p->seccomp_original);
   mrt_ns_plan_close (&p->ns);
   mrt_idmap_trees_close (&p->idmap);
+  mrt_cgroup_layout_free (p->cglayout);
+  free (p->cgplan);
   if (p->env)
     {
       for (size_t i = 0; p->env[i]; i++)
@@ -207,8 +213,10 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
    * before anything exists. */
   struct mrt_cgroup_config cgcfg;
   mrt_cgroup_config_for (ctx, opts->id, spec, &cgcfg);
-  cleanup_free char *cgplan = mrt_cgroup_plan (&cgcfg, err);
-  if (cgplan == NULL)
+  p->cglayout = mrt_cgroup_layout_new ();
+  cgcfg.layout = p->cglayout;
+  p->cgplan = mrt_cgroup_plan (&cgcfg, err);
+  if (p->cgplan == NULL)
     return -1;
   /* Last: the only step that makes something (a helper process, reaped
    * before it returns, and mount fds that plan_free drops). */
@@ -327,7 +335,8 @@ undo_all (struct undo *u, struct mrt_state_dir *d)
  * *tty_master (runc: the runtime proxies it, foreground.h). */
 static int
 create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, bool foreground, struct mrt_state_dir *d,
-               pid_t *pid_out, int *tty_master, mrt_error_t *err)
+               pid_t *pid_out, int *tty_master, struct mrt_state_record *rec_out, struct mrt_spec **spec_out,
+               mrt_error_t *err)
 {
   struct plan p = { 0 };
   struct undo u = { 0 };
@@ -367,8 +376,9 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
    * if create() made something else, with the init's pid, and created. */
   struct mrt_cgroup_config cgcfg;
   mrt_cgroup_config_for (ctx, opts->id, p.spec, &cgcfg);
-  rec.cgroup = mrt_cgroup_plan (&cgcfg, err);
-  if (rec.cgroup == NULL || mrt_state_write (d, &rec, err) < 0)
+  cgcfg.layout = p.cglayout;
+  rec.cgroup = xstrdup (p.cgplan);
+  if (mrt_state_write (d, &rec, err) < 0)
     goto fail;
   if (mrt_cgroup_create (&cgcfg, p.spec->linux_ ? p.spec->linux_->resources : NULL, &u.cgroup, err) < 0)
     goto fail;
@@ -544,6 +554,14 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
     goto fail;
   *pid_out = u.pid;
   mrt_cgroup_free (u.cgroup);
+  /* `run` starts and deletes with what create already holds. */
+  if (rec_out)
+    {
+      *rec_out = rec;
+      memset (&rec, 0, sizeof (rec));
+    }
+  if (spec_out)
+    *spec_out = steal_pointer (&p.spec);
   ret = 0;
   goto out;
 
@@ -577,7 +595,7 @@ int
 mrt_create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, struct mrt_state_dir *d, pid_t *pid,
                    mrt_error_t *err)
 {
-  return create_locked (ctx, opts, true, d, pid, NULL, err);
+  return create_locked (ctx, opts, true, d, pid, NULL, NULL, NULL, err);
 }
 
 int
@@ -585,7 +603,7 @@ mrt_container_create (struct mrt_context *ctx, const struct mrt_create_options *
 {
   struct mrt_state_dir d;
   pid_t pid;
-  if (create_locked (ctx, opts, false, &d, &pid, NULL, err) < 0)
+  if (create_locked (ctx, opts, false, &d, &pid, NULL, NULL, NULL, err) < 0)
     return -1;
   mrt_state_dir_close (&d);
   return 0;
@@ -599,10 +617,13 @@ mrt_container_run (struct mrt_context *ctx, const struct mrt_create_options *opt
   sigset_t all, old;
   int sfd = -1, ret = -1, master = -1;
   struct mrt_host_tty tty = { .fd = -1 };
+  struct mrt_state_record rec = { 0 };
+  cleanup_spec struct mrt_spec *spec = NULL;
 
   *exit_status = 0;
-  if (create_locked (ctx, opts, !opts->detach, &d, &pid, opts->detach ? NULL : &master, err) < 0)
+  if (create_locked (ctx, opts, !opts->detach, &d, &pid, opts->detach ? NULL : &master, &rec, &spec, err) < 0)
     return -1;
+  const struct mrt_start_known known = { .rec = &rec, .spec = spec };
   if (master >= 0)
     mrt_host_tty_raw (&tty);
   if (!opts->detach)
@@ -616,11 +637,14 @@ mrt_container_run (struct mrt_context *ctx, const struct mrt_create_options *opt
           goto fail;
         }
     }
-  if (mrt_start_locked (ctx, &d, err) < 0)
+  if (mrt_start_locked_known (ctx, &d, &known, err) < 0)
     goto fail;
   mrt_state_dir_close (&d);
   if (opts->detach)
-    return 0;
+    {
+      mrt_state_record_clear (&rec);
+      return 0;
+    }
 
   ret = mrt_foreground_wait (pid, sfd, master, &tty, exit_status, err);
   mrt_host_tty_restore (&tty);
@@ -632,20 +656,22 @@ mrt_container_run (struct mrt_context *ctx, const struct mrt_create_options *opt
     {
       mrt_error_t derr = NULL;
       if (mrt_state_dir_open (ctx->state_root, opts->id, true, &d, &derr) == 0)
-        mrt_delete_locked (ctx, &d, true, &derr);
+        mrt_delete_locked_known (ctx, &d, true, &known, &derr);
       if (derr && ret == 0)
         {
           *err = derr;
+          mrt_state_record_clear (&rec);
           return -1;
         }
       mrt_error_free (&derr);
     }
+  mrt_state_record_clear (&rec);
   return ret;
 
 fail:
   {
     mrt_error_t ignored = NULL;
-    mrt_delete_locked (ctx, &d, true, &ignored);
+    mrt_delete_locked_known (ctx, &d, true, &known, &ignored);
     mrt_error_free (&ignored);
     while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
       ;
@@ -658,5 +684,6 @@ fail:
   mrt_host_tty_restore (&tty);
   if (master >= 0)
     close (master);
+  mrt_state_record_clear (&rec);
   return -1;
 }

@@ -126,12 +126,14 @@ mrt_start_locked (struct mrt_context *ctx, struct mrt_state_dir *d, mrt_error_t 
   return mrt_start_locked_ex (ctx, d, NULL, err);
 }
 
-int
-mrt_start_locked_ex (struct mrt_context *ctx, struct mrt_state_dir *d, struct mrt_start_listener *keep,
-                     mrt_error_t *err)
+/* known: the record and spec a `run` holds from its create (NULL: read
+ * them from the state dir). */
+static int
+start_locked (struct mrt_context *ctx, struct mrt_state_dir *d, const struct mrt_start_known *known,
+              struct mrt_start_listener *keep, mrt_error_t *err)
 {
-  struct mrt_state_record r;
-  cleanup_spec struct mrt_spec *spec = NULL;
+  struct mrt_state_record own = { 0 };
+  cleanup_spec struct mrt_spec *own_spec = NULL;
   mrt_error_t spec_err = NULL;
   cleanup_close int conn = -1;
   cleanup_free char *json = NULL;
@@ -140,24 +142,26 @@ mrt_start_locked_ex (struct mrt_context *ctx, struct mrt_state_dir *d, struct mr
 
   if (keep)
     keep->fd = -1;
-  if (mrt_state_read (d, &r, err) < 0)
+  if (known == NULL && mrt_state_read (d, &own, err) < 0)
     return -1;
-  enum mrt_status st = mrt_state_status (d, &r);
+  const struct mrt_state_record *rp = known ? known->rec : &own;
+  enum mrt_status st = mrt_state_status (d, rp);
   if (st != MRT_STATUS_CREATED)
     {
       mrt_error_make (err, EINVAL, "cannot start container `%s`: it is %s", d->id, mrt_status_name (st));
       goto out;
     }
-  if (mrt_state_load_spec (d, &spec, &spec_err) < 0)
+  if (known == NULL && mrt_state_load_spec (d, &own_spec, &spec_err) < 0)
     {
       mrt_error_prefix (&spec_err, "container `%s`", d->id);
       *err = steal_pointer (&spec_err);
       goto out;
     }
+  const struct mrt_spec *spec = known ? known->spec : own_spec;
   conn = connect_exec_socket (d, err);
   if (conn < 0)
     goto out;
-  json = mrt_hook_state_json (&r, MRT_STATUS_CREATED, spec->oci_version);
+  json = mrt_hook_state_json (rp, MRT_STATUS_CREATED, spec->oci_version);
   if (mrt_msg_send (conn, 'S', json) < 0)
     {
       mrt_error_sys (err, "start container `%s`", d->id);
@@ -179,7 +183,7 @@ mrt_start_locked_ex (struct mrt_context *ctx, struct mrt_state_dir *d, struct mr
       int fdnum;
       if (sscanf (buf, "seccomp %d", &fdnum) == 1)
         {
-          if (take_seccomp_listener (spec, d, &r, conn, fdnum, keep, err) < 0)
+          if (take_seccomp_listener (spec, d, rp, conn, fdnum, keep, err) < 0)
             goto out;
           break;
         }
@@ -195,15 +199,29 @@ mrt_start_locked_ex (struct mrt_context *ctx, struct mrt_state_dir *d, struct mr
   if (aff && aff->final && *aff->final)
     {
       mrt_error_t aerr = NULL;
-      if (mrt_cpu_affinity_set (r.pid, aff->final, &aerr) < 0)
+      if (mrt_cpu_affinity_set (rp->pid, aff->final, &aerr) < 0)
         mrt_log_warning (ctx->log, "process.execCPUAffinity.final: %s", aerr->msg);
       mrt_error_free (&aerr);
     }
-  run_hooks_warn (ctx, spec, MRT_HOOK_POSTSTART, &r, MRT_STATUS_RUNNING);
+  run_hooks_warn (ctx, spec, MRT_HOOK_POSTSTART, rp, MRT_STATUS_RUNNING);
   ret = 0;
 out:
-  mrt_state_record_clear (&r);
+  mrt_state_record_clear (&own);
   return ret;
+}
+
+int
+mrt_start_locked_ex (struct mrt_context *ctx, struct mrt_state_dir *d, struct mrt_start_listener *keep,
+                     mrt_error_t *err)
+{
+  return start_locked (ctx, d, NULL, keep, err);
+}
+
+int
+mrt_start_locked_known (struct mrt_context *ctx, struct mrt_state_dir *d, const struct mrt_start_known *known,
+                        mrt_error_t *err)
+{
+  return start_locked (ctx, d, known, NULL, err);
 }
 
 int
@@ -347,8 +365,16 @@ kill_and_wait (int pidfd)
 int
 mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force, mrt_error_t *err)
 {
+  return mrt_delete_locked_known (ctx, d, force, NULL, err);
+}
+
+int
+mrt_delete_locked_known (struct mrt_context *ctx, struct mrt_state_dir *d, bool force,
+                         const struct mrt_start_known *known, mrt_error_t *err)
+{
   struct mrt_state_record r;
-  cleanup_spec struct mrt_spec *spec = NULL;
+  cleanup_spec struct mrt_spec *own_spec = NULL;
+  const struct mrt_spec *spec = NULL;
   mrt_error_t spec_err = NULL;
   cleanup_close int pidfd = -1;
   int ret = -1;
@@ -370,8 +396,16 @@ mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force,
       mrt_error_make (err, EBUSY, "cannot delete container `%s` that is not stopped: %s", d->id, mrt_status_name (st));
       goto out;
     }
-  mrt_state_load_spec (d, &spec, &spec_err);
-  mrt_error_free (&spec_err);
+  /* The known spec only for the very container `run` made (not one made
+   * again under the same id after it stopped). */
+  if (known && known->rec->pid == r.pid && known->rec->pid_start == r.pid_start)
+    spec = known->spec;
+  else
+    {
+      mrt_state_load_spec (d, &own_spec, &spec_err);
+      mrt_error_free (&spec_err);
+      spec = own_spec;
+    }
   pidfd = open_init_pidfd (&r);
   struct mrt_cgroup *cg = restore_cgroup (ctx, d, &r, spec, err);
   if (cg == NULL && *err)

@@ -30,6 +30,15 @@ struct mrt_start_listener
 };
 int mrt_start_locked_ex (struct mrt_context *ctx, struct mrt_state_dir *d, struct mrt_start_listener *keep,
                          mrt_error_t *err);
+/* start for `run`, which holds the record it wrote and the spec it parsed:
+ * neither is read again. */
+struct mrt_start_known
+{
+  const struct mrt_state_record *rec;
+  const struct mrt_spec *spec;
+};
+int mrt_start_locked_known (struct mrt_context *ctx, struct mrt_state_dir *d, const struct mrt_start_known *known,
+                            mrt_error_t *err);
 /* create for a caller that stays in the foreground and proxies no terminal
  * (process.terminal needs --console-socket): on success the state dir stays
  * locked, *pid is the init. */
@@ -37,6 +46,10 @@ int mrt_create_locked (struct mrt_context *ctx, const struct mrt_create_options 
                        pid_t *pid, mrt_error_t *err);
 /* delete on a locked dir; closes it. */
 int mrt_delete_locked (struct mrt_context *ctx, struct mrt_state_dir *d, bool force, mrt_error_t *err);
+/* The same after `run`'s own container stopped: its spec (known) is not
+ * read again when the record is still the one `run` wrote; NULL: read. */
+int mrt_delete_locked_known (struct mrt_context *ctx, struct mrt_state_dir *d, bool force,
+                             const struct mrt_start_known *known, mrt_error_t *err);
 /* Cgroup config for a container, as create and the later commands use it. */
 struct mrt_cgroup_config;
 void mrt_cgroup_config_for (struct mrt_context *ctx, const char *id, const struct mrt_spec *spec,

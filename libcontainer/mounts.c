@@ -168,25 +168,22 @@ host_is_cgroup2 (void)
   return statfs ("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
 }
 
-/* Our cgroup path for a v1 hierarchy whose mount options name `opts`. */
+/* Our cgroup path for a v1 hierarchy whose mount options name
+ * `controllers`, from the text of /proc/self/cgroup (read once for all
+ * hierarchies). */
 static char *
-own_cgroup_path (const char *controllers)
+own_cgroup_path (const char *self_cgroup, const char *controllers)
 {
-  cleanup_file FILE *f = fopen ("/proc/self/cgroup", "re");
-  if (f == NULL)
-    return NULL;
-  cleanup_free char *line = NULL;
-  size_t cap = 0;
-  while (getline (&line, &cap, f) > 0)
+  size_t clen = strlen (controllers);
+  for (const char *line = self_cgroup; line && *line;)
     {
-      line[strcspn (line, "\n")] = '\0';
-      char *c1 = strchr (line, ':');
-      char *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
-      if (c2 == NULL)
-        continue;
-      *c2 = '\0';
-      if (strcmp (c1 + 1, controllers) == 0)
-        return xstrdup (c2 + 1);
+      const char *nl = strchr (line, '\n');
+      size_t len = nl ? (size_t)(nl - line) : strlen (line);
+      const char *c1 = memchr (line, ':', len);
+      const char *c2 = c1 ? memchr (c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
+      if (c2 && (size_t)(c2 - c1 - 1) == clen && memcmp (c1 + 1, controllers, clen) == 0)
+        return xasprintf ("%.*s", (int)(len - (size_t)(c2 + 1 - line)), c2 + 1);
+      line = nl ? nl + 1 : NULL;
     }
   return NULL;
 }
@@ -273,6 +270,13 @@ mount_cgroup_v1 (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, con
     return -1;
   struct v1_hier *h;
   size_t n = list_v1_hierarchies (&h);
+  cleanup_free char *self_cgroup = NULL;
+  if (!ctx->new_cgroupns && n > 0)
+    {
+      mrt_error_t ignored = NULL;
+      if (mrt_read_file ("/proc/self/cgroup", 1 << 20, &self_cgroup, NULL, &ignored) < 0)
+        mrt_error_free (&ignored);
+    }
   int ret = 0;
   for (size_t i = 0; i < n && ret == 0; i++)
     {
@@ -285,7 +289,7 @@ mount_cgroup_v1 (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, con
                              base | (o->flags & MS_RDONLY), h[i].controllers, err);
           continue;
         }
-      cleanup_free char *cg = own_cgroup_path (h[i].controllers);
+      cleanup_free char *cg = own_cgroup_path (self_cgroup, h[i].controllers);
       if (cg == NULL)
         continue;
       /* The path is relative to the hierarchy's root as this mount shows it. */
@@ -333,7 +337,11 @@ mount_cgroup (const struct mrt_mount_ctx *ctx, const struct mrt_mount *m, const 
   if (errno != EPERM && errno != EBUSY)
     return mrt_error_sys (err, "mount \"cgroup2\" on \"%s\"", m->destination);
   /* No cgroup namespace (or not allowed): bind our own cgroup like runc. */
-  cleanup_free char *cg = own_cgroup_path ("");
+  cleanup_free char *self_cgroup = NULL;
+  mrt_error_t ignored = NULL;
+  if (mrt_read_file ("/proc/self/cgroup", 1 << 20, &self_cgroup, NULL, &ignored) < 0)
+    mrt_error_free (&ignored);
+  cleanup_free char *cg = own_cgroup_path (self_cgroup, "");
   cleanup_free char *src = xasprintf ("/sys/fs/cgroup%s", cg ? cg : "/");
   return bind_mount (ctx, src, m->destination, MS_REC | (flags & REMOUNT_FLAGS), "cgroup", err);
 }

@@ -86,9 +86,44 @@ mkdir_in_root (int rootfd, const char *path, mode_t mode, int depth, mrt_error_t
   return steal_fd (&cur);
 }
 
+/* The usual case in three syscalls instead of one pair per component:
+ * `path` is missing but its parent exists.  Anything else (a missing
+ * parent, a dangling symlink, an error) returns -1 for the
+ * component-by-component walk, which then gives the result and the error
+ * it always gave. */
+static int
+mkdir_leaf_fast (int rootfd, const char *path, mode_t mode)
+{
+  size_t len = strlen (path);
+  while (len > 0 && path[len - 1] == '/')
+    len--;
+  const char *slash = memrchr (path, '/', len);
+  const char *leaf = slash ? slash + 1 : path;
+  size_t leaf_len = len - (size_t)(leaf - path);
+  if (leaf_len == 0 || leaf_len >= NAME_MAX || (leaf[0] == '.' && (leaf_len == 1 || (leaf_len == 2 && leaf[1] == '.'))))
+    return -1;
+  cleanup_free char *dir = slash ? strndup (path, (size_t)(slash - path)) : xstrdup ("");
+  if (dir == NULL)
+    return -1;
+  cleanup_close int parent = mrt_open_in_root (rootfd, dir, O_PATH | O_DIRECTORY);
+  if (parent < 0)
+    return -1;
+  char name[NAME_MAX + 1];
+  memcpy (name, leaf, leaf_len);
+  name[leaf_len] = '\0';
+  if (mkdirat (parent, name, mode) < 0)
+    return -1;
+  return mrt_open_in_root (rootfd, path, O_PATH | O_DIRECTORY);
+}
+
 int
 mrt_mkdir_in_root (int rootfd, const char *path, mode_t mode, mrt_error_t *err)
 {
+  int fd = mrt_open_in_root (rootfd, path, O_PATH | O_DIRECTORY);
+  if (fd < 0 && errno == ENOENT)
+    fd = mkdir_leaf_fast (rootfd, path, mode);
+  if (fd >= 0)
+    return fd;
   return mkdir_in_root (rootfd, path, mode, 0, err);
 }
 
@@ -115,7 +150,10 @@ create_in_root (int rootfd, const char *path, bool dir, int depth, mrt_error_t *
   if (errno != ENOENT)
     return mrt_error_sys (err, "open \"%s\"", path);
   if (dir)
-    return mrt_mkdir_in_root (rootfd, path, 0755, err);
+    {
+      fd = mkdir_leaf_fast (rootfd, path, 0755);
+      return fd >= 0 ? fd : mkdir_in_root (rootfd, path, 0755, 0, err);
+    }
   if (depth > 40)
     return mrt_error_make (err, ELOOP, "create \"%s\"", path);
 

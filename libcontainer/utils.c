@@ -166,6 +166,9 @@ mrt_write_file_at (int dirfd, const char *name, const char *data, size_t len, mr
 int
 mrt_mkdir_p (const char *path, mode_t mode, mrt_error_t *err)
 {
+  /* Usually everything but (at most) the last component exists. */
+  if (mkdir (path, mode) == 0 || errno == EEXIST)
+    return 0;
   cleanup_free char *copy = xstrdup (path);
   for (char *p = copy + 1; *p; p++)
     {
