@@ -189,6 +189,18 @@ start_sleeper() {
   done
 }
 
+@test "cgroups: delete also removes sub-cgroups made below the container's cgroup" {
+  start_sleeper
+  local dirs d
+  dirs=$(cg_dirs "$PID")
+  [ -n "$dirs" ]
+  for d in $dirs; do mkdir -p "$d/sub/deeper"; done
+  run -0 minirt delete --force "$CTR_ID"
+  for d in $dirs; do
+    [ ! -e "$d" ] || fail "$d left behind"
+  done
+}
+
 @test "cgroups: run in the foreground removes its cgroup when the container exits" {
   set_args sh -c 'cat /proc/self/cgroup'
   run -0 minirt run "$CTR_ID"
