@@ -24,10 +24,11 @@
  *  - of those pre-exec syscalls, the hand-over's own (recv of the
  *    acknowledgement, close of the listener) are not recorded; the others
  *    (with noNewPrivileges false: setgroups, setresuid, capset, prctl...)
- *    are made under the filter by every run of this
- *    bundle, with the enforced profile too, so they are recorded as needed
- *    by minirt and reported separately; the last one, the execve that starts
- *    the workload, belongs to the workload;
+ *    are made under the filter by every run of this bundle under minirt,
+ *    with the enforced profile too, so they go into the runtimes' rule
+ *    (seccomp_record_runtimes.c), with what runc and crun make at that
+ *    point, which this run cannot see; the last one, the execve that
+ *    starts the workload, belongs to the workload;
  *  - after execve `start` hands the listener to our socket, as it would to
  *    any agent, and so does `minirt exec` for each process it starts in the
  *    container (with a filter, and a listener, of its own).  We answer every
@@ -415,52 +416,52 @@ delete_container (struct mrt_context *ctx, const char *id)
   mrt_error_free (&ignored);
 }
 
-/* The names only minirt's own post-load set-up needed, for the user. */
-static char *
-runtime_only_names (struct recorder *rec)
-{
-  size_t n_rt = 0, n_wl = 0, unnamed = 0;
-  char **rt = mrt_seccomp_recording_names (rec->runtime, &n_rt, &unnamed);
-  char **wl = mrt_seccomp_recording_names (rec->workload, &n_wl, &unnamed);
-  char *out = xstrdup ("");
-  for (size_t i = 0; i < n_rt; i++)
-    {
-      bool used = false;
-      for (size_t k = 0; k < n_wl && !used; k++)
-        used = strcmp (rt[i], wl[k]) == 0;
-      if (used)
-        continue;
-      char *next = xasprintf ("%s%s%s", out, *out ? ", " : "", rt[i]);
-      free (out);
-      out = next;
-    }
-  mrt_seccomp_recording_names_free (rt);
-  mrt_seccomp_recording_names_free (wl);
-  return out;
-}
-
 static int
 write_profile (struct recorder *rec, int exit_status, mrt_error_t *err)
 {
   const struct mrt_seccomp_record_options *o = rec->o;
-  cleanup_free char *rt_only = runtime_only_names (rec);
-  size_t unnamed = 0;
+  unsigned which = o->runtimes ? o->runtimes : MRT_RECORD_FOR_ANY;
+  size_t unnamed = 0, n_mine = 0, unnamed_mine = 0;
 
-  mrt_seccomp_recording_merge (rec->workload, rec->runtime);
   struct mrt_seccomp *p = mrt_seccomp_recording_profile (rec->workload, 0, &unnamed);
+  size_t n_workload = p->n_syscalls ? p->syscalls[0].n_names : 0;
+  /* minirt's own calls of this run after the load (the hand-over's aside)
+   * are what an enforced run under minirt makes too. */
+  char **mine
+      = (which & MRT_RECORD_FOR_MINIRT) ? mrt_seccomp_recording_names (rec->runtime, &n_mine, &unnamed_mine) : NULL;
+  size_t n_runtime = mrt_seccomp_record_add_runtime_rule (p, which, mine, 0);
+  mrt_seccomp_recording_names_free (mine);
   cleanup_free char *doc = mrt_seccomp_to_json (p, o->format);
   cleanup_free char *json = doc ? xasprintf ("%s\n", doc) : NULL;
-  size_t n_names = p->n_syscalls ? p->syscalls[0].n_names : 0;
+  cleanup_free char *runtime_names = NULL;
+  if (n_runtime)
+    {
+      const struct mrt_seccomp_syscall *rt = &p->syscalls[p->n_syscalls - 1];
+      runtime_names = xstrdup ("");
+      for (size_t i = 0; i < rt->n_names; i++)
+        {
+          char *next = xasprintf ("%s%s%s", runtime_names, i ? ", " : "", rt->names[i]);
+          free (runtime_names);
+          runtime_names = next;
+        }
+    }
   mrt_seccomp_free (p);
   if (json == NULL)
     return mrt_error_make (err, ENOMEM, "seccomp record: write the profile");
   if (unnamed)
     notice (o, "warning: %zu syscall numbers have no name in this libseccomp: the profile cannot allow them", unnamed);
-  if (*rt_only)
-    notice (o, "also allowed: %s (made by minirt under the filter, after loading it and before execve)", rt_only);
+  if (runtime_names)
+    {
+      cleanup_free char *rts = mrt_seccomp_record_runtimes_describe (which);
+      notice (o,
+              "also allowed, in a rule of their own (syscalls[%zu]): %s (made by %s after loading the filter and "
+              "before execve)",
+              n_workload ? (size_t)1 : (size_t)0, runtime_names, rts);
+    }
   if (mrt_write_file_atomic (o->output, json, strlen (json), 0644, err) < 0)
     return mrt_error_prefix (err, "--output");
-  notice (o, "the workload exited with status %d; %zu syscalls allowed in %s", exit_status, n_names, o->output);
+  notice (o, "the workload exited with status %d; %zu syscalls allowed in %s", exit_status, n_workload + n_runtime,
+          o->output);
   return 0;
 }
 

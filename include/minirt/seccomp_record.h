@@ -49,6 +49,33 @@ void mrt_seccomp_recording_names_free (char **names);
 struct mrt_seccomp *mrt_seccomp_recording_profile (const struct mrt_seccomp_recording *r, uint32_t native_arch,
                                                    size_t *unnamed);
 
+/* ---- the runtimes' own syscalls under the filter ---------------------------- */
+
+/* The runtimes a recorded profile is meant to run under.  Each one's init
+ * makes a few syscalls of its own after loading the filter and before the
+ * workload's execve (measured: libcontainer/seccomp_record_runtimes.c);
+ * refused, the container does not start (runc 1.1.5: fstatfs, getdents64...
+ * of its fd clean-up), so the profile has to allow them too. */
+enum
+{
+  MRT_RECORD_FOR_MINIRT = 1u << 0,
+  MRT_RECORD_FOR_RUNC = 1u << 1, /* runc 1.1.5 */
+  MRT_RECORD_FOR_CRUN = 1u << 2, /* crun 1.8.1 */
+  MRT_RECORD_FOR_ANY = (1u << 3) - 1,
+};
+/* "minirt", "runc", "crun" or "any" (also for NULL).  -1: none of those. */
+int mrt_seccomp_record_runtimes_parse (const char *s, unsigned *out);
+/* "minirt, runc, crun": the names of the runtimes in `which`. */
+char *mrt_seccomp_record_runtimes_describe (unsigned which);
+/* Append to p (a recorded profile: its syscalls[0] is the workload's rule)
+ * a second SCMP_ACT_ALLOW rule with what the runtimes in `which` need
+ * (for noNewPrivileges true and false alike: the deployment decides it)
+ * plus the NULL-terminated `extra` names, less those the workload's rule
+ * already has and those native_arch (0: this machine's) does not know;
+ * sorted.  Returns the number of names in it (0: no rule added). */
+size_t mrt_seccomp_record_add_runtime_rule (struct mrt_seccomp *p, unsigned which, char *const *extra,
+                                            uint32_t native_arch);
+
 /* ---- recording a run ------------------------------------------------------- */
 
 struct mrt_seccomp_record_options
@@ -57,6 +84,7 @@ struct mrt_seccomp_record_options
   const char *bundle;           /* NULL: the current directory */
   const char *output;           /* the profile, written atomically */
   enum mrt_profile_form format; /* MRT_FORM_OCI or MRT_FORM_KUBERNETES */
+  unsigned runtimes;            /* MRT_RECORD_FOR_*; 0: MRT_RECORD_FOR_ANY */
   /* Progress and notes for the user, one line each without newline. */
   void (*notice) (void *data, const char *line);
   void *notice_data;

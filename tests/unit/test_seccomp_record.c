@@ -200,3 +200,107 @@ Test (recording, profile_reads_back_in_both_forms)
   mrt_seccomp_free (p);
   mrt_seccomp_recording_free (r);
 }
+
+/* ---- the runtimes' rule ---------------------------------------------------- */
+
+static bool
+rule_has (const struct mrt_seccomp_syscall *r, const char *name)
+{
+  for (size_t i = 0; i < r->n_names; i++)
+    if (strcmp (r->names[i], name) == 0)
+      return true;
+  return false;
+}
+
+Test (record_runtimes, parse)
+{
+  unsigned w = 0;
+  cr_assert_eq (mrt_seccomp_record_runtimes_parse (NULL, &w), 0);
+  cr_assert_eq (w, MRT_RECORD_FOR_ANY);
+  cr_assert_eq (mrt_seccomp_record_runtimes_parse ("runc", &w), 0);
+  cr_assert_eq (w, MRT_RECORD_FOR_RUNC);
+  cr_assert_eq (mrt_seccomp_record_runtimes_parse ("crun", &w), 0);
+  cr_assert_eq (w, MRT_RECORD_FOR_CRUN);
+  cr_assert_eq (mrt_seccomp_record_runtimes_parse ("minirt", &w), 0);
+  cr_assert_eq (w, MRT_RECORD_FOR_MINIRT);
+  cr_assert_eq (mrt_seccomp_record_runtimes_parse ("any", &w), 0);
+  cr_assert_eq (w, MRT_RECORD_FOR_ANY);
+  cr_assert_eq (mrt_seccomp_record_runtimes_parse ("youki", &w), -1);
+  cr_assert_eq (mrt_seccomp_record_runtimes_parse ("Runc", &w), -1);
+  char *d = mrt_seccomp_record_runtimes_describe (MRT_RECORD_FOR_ANY);
+  cr_assert_str_eq (d, "minirt, runc, crun");
+  free (d);
+}
+
+/* The workload's names stay in syscalls[0]; the runtimes' rule follows,
+ * without what the workload already has, sorted. */
+Test (record_runtimes, second_rule_without_the_workloads_names)
+{
+  struct mrt_seccomp_recording *r = mrt_seccomp_recording_new ();
+  const char *in[] = { "write", "read", "execve", "exit_group", "openat" };
+  for (size_t i = 0; i < sizeof (in) / sizeof (in[0]); i++)
+    mrt_seccomp_recording_add (r, AUDIT_ARCH_X86_64, nr_of (SCMP_ARCH_X86_64, in[i]));
+  size_t unnamed = 0;
+  struct mrt_seccomp *p = mrt_seccomp_recording_profile (r, SCMP_ARCH_X86_64, &unnamed);
+  char *extra[] = { "umask", "fstatfs", NULL };
+  size_t n = mrt_seccomp_record_add_runtime_rule (p, MRT_RECORD_FOR_RUNC, extra, SCMP_ARCH_X86_64);
+  cr_assert_eq (p->n_syscalls, 2);
+  cr_assert_eq (p->syscalls[0].n_names, 5, "the workload's rule is unchanged");
+  const struct mrt_seccomp_syscall *rt = &p->syscalls[1];
+  cr_assert_eq (rt->action, MRT_SCMP_ACT_ALLOW);
+  cr_assert_eq (rt->n_names, n);
+  /* runc 1.1.5's fd clean-up after the load, and Go's futex. */
+  cr_assert (rule_has (rt, "fstatfs"));
+  cr_assert (rule_has (rt, "getdents64"));
+  cr_assert (rule_has (rt, "futex"));
+  cr_assert (rule_has (rt, "umask"), "the extra names are added");
+  /* In the workload's rule already, or crun's only. */
+  cr_assert_not (rule_has (rt, "write"));
+  cr_assert_not (rule_has (rt, "execve"));
+  cr_assert_not (rule_has (rt, "openat"));
+  cr_assert_not (rule_has (rt, "setresuid"));
+  for (size_t i = 1; i < rt->n_names; i++)
+    cr_assert_lt (strcmp (rt->names[i - 1], rt->names[i]), 0, "%s, %s", rt->names[i - 1], rt->names[i]);
+  mrt_seccomp_free (p);
+
+  p = mrt_seccomp_recording_profile (r, SCMP_ARCH_X86_64, &unnamed);
+  mrt_seccomp_record_add_runtime_rule (p, MRT_RECORD_FOR_ANY, NULL, SCMP_ARCH_X86_64);
+  cr_assert (rule_has (&p->syscalls[1], "setresuid"), "crun's");
+  cr_assert (rule_has (&p->syscalls[1], "fstatfs"), "runc's");
+  cr_assert (rule_has (&p->syscalls[1], "umask"), "minirt's");
+  mrt_seccomp_free (p);
+  mrt_seccomp_recording_free (r);
+}
+
+Test (record_runtimes, names_the_architecture_lacks_are_left_out)
+{
+  struct mrt_seccomp_recording *r = mrt_seccomp_recording_new ();
+  mrt_seccomp_recording_add (r, AUDIT_ARCH_X86_64, nr_of (SCMP_ARCH_X86_64, "execve"));
+  size_t unnamed = 0;
+  struct mrt_seccomp *p = mrt_seccomp_recording_profile (r, SCMP_ARCH_AARCH64, &unnamed);
+  /* arm64 has no open(2) and no alarm(2). */
+  char *extra[] = { "open", "alarm", "umask", NULL };
+  mrt_seccomp_record_add_runtime_rule (p, MRT_RECORD_FOR_MINIRT, extra, SCMP_ARCH_AARCH64);
+  cr_assert_eq (p->n_syscalls, 2);
+  cr_assert_not (rule_has (&p->syscalls[1], "open"));
+  cr_assert_not (rule_has (&p->syscalls[1], "alarm"));
+  cr_assert (rule_has (&p->syscalls[1], "umask"));
+  mrt_seccomp_free (p);
+  mrt_seccomp_recording_free (r);
+}
+
+/* Nothing left to add: no empty rule (libseccomp and runc refuse one). */
+Test (record_runtimes, no_empty_rule)
+{
+  struct mrt_seccomp_recording *r = mrt_seccomp_recording_new ();
+  mrt_seccomp_recording_add (r, AUDIT_ARCH_X86_64, nr_of (SCMP_ARCH_X86_64, "execve"));
+  size_t unnamed = 0;
+  struct mrt_seccomp *p = mrt_seccomp_recording_profile (r, SCMP_ARCH_X86_64, &unnamed);
+  cr_assert_eq (mrt_seccomp_record_add_runtime_rule (p, 0, NULL, SCMP_ARCH_X86_64), 0);
+  cr_assert_eq (p->n_syscalls, 1);
+  char *extra[] = { "execve", NULL };
+  cr_assert_eq (mrt_seccomp_record_add_runtime_rule (p, 0, extra, SCMP_ARCH_X86_64), 0);
+  cr_assert_eq (p->n_syscalls, 1);
+  mrt_seccomp_free (p);
+  mrt_seccomp_recording_free (r);
+}
