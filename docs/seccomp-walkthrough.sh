@@ -6,7 +6,7 @@
 # there are removed first).
 #   docs/seccomp-walkthrough.sh > /tmp/walkthrough.md
 top=$(cd "$(dirname "$0")/.." && pwd)
-rm -rf /tmp/seccomp-demo/state /tmp/seccomp-demo/bundle /tmp/seccomp-demo/rd /tmp/seccomp-demo/recorded-kubelet.json
+rm -rf /tmp/seccomp-demo/state /tmp/seccomp-demo/runc /tmp/seccomp-demo/crun /tmp/seccomp-demo/bundle /tmp/seccomp-demo/rd /tmp/seccomp-demo/recorded-kubelet.json
 mkdir -p /tmp/seccomp-demo/state
 cd "$top" || exit 1
 echo "\$ top=\$PWD; alias minirt=\"\$top/build/src/minirt --root /tmp/seccomp-demo/state\""
@@ -51,6 +51,7 @@ close
 open 2
 step 'minirt seccomp record --bundle . --output recorded.json demo-record'
 step 'jq -c .syscalls[0].names recorded.json'
+step 'jq -c .syscalls[1].names recorded.json'
 close
 
 open 3
@@ -73,6 +74,8 @@ close
 open 4
 step 'minirt seccomp convert --into . recorded.json'
 step 'minirt run demo-enforce'
+step 'runc --root /tmp/seccomp-demo/runc run demo-enforce-runc'
+step "unshare --mount --propagation private sh -c 'mount --bind /dev/null /sys/fs/cgroup/unified/cgroup.controllers && crun --cgroup-manager=disabled --root /tmp/seccomp-demo/crun run demo-enforce-crun'"
 step "jq '.process.args = [\"sh\", \"-c\", \"sh /workload.sh; unshare -U true; chroot /data true\"]' config.json > c.json && mv c.json config.json"
 step 'minirt run demo-enforce2'
 close
