@@ -5,11 +5,11 @@
  * (minirt/seccomp_record.h).  Pure: no side effects, unit-tested.
  *
  * Measured on x86_64 (Debian 12, kernel 6.18) with `strace -f` of
- * `RUNTIME run`, a filter in config.json, busybox `echo`: every syscall of
- * the init's task (and of any thread it clones) after the successful
- * prctl(PR_SET_SECCOMP)/seccomp(SECCOMP_SET_MODE_FILTER) up to its execve,
- * 20 runs each (runc) or 6 (crun, minirt), for noNewPrivileges true and
- * false and for uid 0 and 1000.  Where the filter is loaded depends on
+ * `RUNTIME run` and `RUNTIME exec`, a filter in config.json, busybox
+ * `echo`: every syscall of the init's task (and of any thread it clones)
+ * after the successful prctl(PR_SET_SECCOMP)/seccomp(SECCOMP_SET_MODE_FILTER)
+ * up to its execve, 20 runs (runc run), 10 (runc exec) or 3 to 6 (crun,
+ * minirt), for noNewPrivileges true and false and for uid 0 and 1000.  Where the filter is loaded depends on
  * noNewPrivileges (without it, loading needs CAP_SYS_ADMIN, so runc, crun
  * and minirt load it before dropping capabilities and switching user), and
  * the runtime that deploys a profile decides it (a pod's
@@ -39,7 +39,8 @@
  *    wake is a fatal runtime error), rt_sigreturn (after a preemption
  *    signal; refused, the thread crashes) were seen in some runs only;
  *    nanosleep and sched_yield (lock spinning) were never seen but are what
- *    the same thread does under lock contention. */
+ *    the same thread does under lock contention.
+ *  `runc exec` (its setns init) makes a subset of these. */
 static const char *const runc_calls[]
     = { "capget",       "capset",      "chdir",     "close",      "epoll_ctl", "execve", "faccessat2",
         "fchown",       "fcntl",       "fstat",     "fstatfs",    "futex",     "getcwd", "getdents64",
@@ -50,16 +51,19 @@ static const char *const runc_calls[]
  * between the load and execve; without, prctl (keepcaps, ambient, bounding
  * set), setresgid/setresuid, capset, resetting every signal's disposition
  * and the mask (rt_sigaction, rt_sigprocmask) and a write to its sync
- * socket follow. */
-static const char *const crun_calls[] = { "capset",         "close",     "execve",    "prctl", "rt_sigaction",
-                                          "rt_sigprocmask", "setresgid", "setresuid", "write", NULL };
+ * socket follow.  `crun exec` loads the filter before switching user either
+ * way, and then also reads /proc/self/setgroups (openat, statx, read),
+ * calls setgroups, and checks and chowns stdio (ioctl TCGETS, fchown). */
+static const char *const crun_calls[]
+    = { "capset",       "close",          "execve",    "fchown",    "ioctl",     "openat", "prctl", "read",
+        "rt_sigaction", "rt_sigprocmask", "setgroups", "setresgid", "setresuid", "statx",  "write", NULL };
 
 /* minirt without a listener (an enforced profile): with noNewPrivileges
  * only the execve; without, switching user and dropping capabilities
  * (reading /proc/self/setgroups: openat, read, close; setgroups, prctl,
  * setresgid, setresuid, capget, capset), umask, and newfstatat of stdio.
- * A recording also notes minirt's calls of that very run, which go into the
- * same rule. */
+ * `minirt exec` adds prctl.  A recording also notes minirt's calls of that
+ * very run, which go into the same rule. */
 static const char *const minirt_calls[]
     = { "capget", "capset",    "close",     "execve",    "newfstatat", "openat", "prctl",
         "read",   "setgroups", "setresgid", "setresuid", "umask",      NULL };

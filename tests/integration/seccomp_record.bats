@@ -55,16 +55,32 @@ teardown() {
   teardown_bundle
 }
 
-# crun run ID: Debian's crun 1.8.1 takes this machine's v1-hybrid layout
+# crun_ ARGS...: Debian's crun 1.8.1 takes this machine's v1-hybrid layout
 # (an empty cgroup2 at /sys/fs/cgroup/unified) for cgroup v2 and fails, so
 # it runs without cgroups, in a mount namespace of its own where that
 # hierarchy's cgroup.controllers is shadowed by an empty file.
-crun_run() {
+crun_() {
   : > "$BUNDLE/.empty"
   unshare --mount --propagation private sh -c '
     f=/sys/fs/cgroup/unified/cgroup.controllers
     if [ -e "$f" ]; then mount --bind "$1/.empty" "$f" || exit 125; fi
-    exec crun --cgroup-manager=disabled --root "$1/.state-crun" run "$2"' sh "$BUNDLE" "$1"
+    root=$1/.state-crun
+    shift
+    exec crun --cgroup-manager=disabled --root "$root" "$@"' sh "$BUNDLE" "$@"
+}
+
+crun_run() {
+  crun_ run "$1"
+}
+
+# Wait until a detached container of runc_ or crun_ has stopped.
+wait_stopped() {
+  local i=0
+  until [ "$("$@" | jq -r .status)" = stopped ]; do
+    i=$((i + 1))
+    [ "$i" -le 300 ] || fail "still running: $("$@")"
+    sleep 0.1
+  done
 }
 
 record() {
@@ -318,6 +334,45 @@ native_arch() {
   [ "$status" -eq 0 ]
   grep -qx init-done "$BUNDLE/rec.out"
   names | grep -qxE 'mkdir|mkdirat'
+  assert_no_leftovers "$CTR_ID"
+}
+
+@test "the recorded profile lets runc exec and crun exec start a process too (their exec inits load the filter earlier)" {
+  set_args sh -c 'touch /data/started; while [ ! -e /data/stop ]; do sleep 0.1; done; echo init-done'
+  "$MINIRT" --root "$STATE_ROOT" seccomp record --bundle "$BUNDLE" --output "$PROFILE" "$CTR_ID" \
+    < /dev/null > "$BUNDLE/rec.out" 2> "$BUNDLE/rec.err" 3>&- &
+  REC_PID=$!
+  wait_for_file "$BUNDLE/rootfs/data/started" 30
+  run_bg minirt exec "$CTR_ID" sh -c 'mkdir /data/fromexec && echo exec-ok && touch /data/stop'
+  [ "$status" -eq 0 ]
+  local status=0
+  wait "$REC_PID" || status=$?
+  REC_PID=
+  cat "$BUNDLE/rec.err"
+  [ "$status" -eq 0 ]
+  enforce
+
+  rm -rf "$BUNDLE/rootfs/data/"*
+  run_bg runc_ run -d "$CTR_ID-runc"
+  [ "$status" -eq 0 ]
+  wait_for_file "$BUNDLE/rootfs/data/started" 30
+  run_bg runc_ exec "$CTR_ID-runc" sh -c 'mkdir /data/fromexec && echo exec-ok && touch /data/stop'
+  echo "runc exec: $output"
+  [ "$status" -eq 0 ]
+  [ "$output" = exec-ok ]
+  wait_stopped runc_ state "$CTR_ID-runc"
+  runc_ delete "$CTR_ID-runc"
+
+  rm -rf "$BUNDLE/rootfs/data/"*
+  run_bg crun_ run -d "$CTR_ID-crun"
+  [ "$status" -eq 0 ]
+  wait_for_file "$BUNDLE/rootfs/data/started" 30
+  run_bg crun_ exec "$CTR_ID-crun" sh -c 'mkdir /data/fromexec && echo exec-ok && touch /data/stop'
+  echo "crun exec: $output"
+  [ "$status" -eq 0 ]
+  [ "$output" = exec-ok ]
+  wait_stopped crun_ state "$CTR_ID-crun"
+  crun_ delete "$CTR_ID-crun"
   assert_no_leftovers "$CTR_ID"
 }
 
