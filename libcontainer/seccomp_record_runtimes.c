@@ -61,12 +61,13 @@ static const char *const crun_calls[]
 /* minirt without a listener (an enforced profile): with noNewPrivileges
  * only the execve; without, switching user and dropping capabilities
  * (reading /proc/self/setgroups: openat, read, close; setgroups, prctl,
- * setresgid, setresuid, capget, capset), umask, and newfstatat of stdio.
- * `minirt exec` adds prctl.  A recording also notes minirt's calls of that
- * very run, which go into the same rule. */
+ * setresgid, setresuid, capget, capset), umask, newfstatat of stdio, and
+ * fchown of stdio when they are pipes (what CRI runtimes give) and the
+ * user is not root.  `minirt exec` adds prctl.  A recording also notes
+ * minirt's calls of that very run, which go into the same rule. */
 static const char *const minirt_calls[]
-    = { "capget", "capset",    "close",     "execve",    "newfstatat", "openat", "prctl",
-        "read",   "setgroups", "setresgid", "setresuid", "umask",      NULL };
+    = { "capget", "capset", "close",     "execve",    "fchown",    "newfstatat", "openat",
+        "prctl",  "read",   "setgroups", "setresgid", "setresuid", "umask",      NULL };
 
 static const struct
 {
