@@ -131,15 +131,23 @@ build_env (struct plan *p, unsigned listen_fds)
     }
 }
 
+/* As sd_listen_fds() (and runc): the fds are ours only when LISTEN_PID
+ * names this process; LISTEN_FDS inherited from an activated ancestor
+ * describes that ancestor's fds, not ours. */
 static unsigned
 listen_fds_from_env (void)
 {
   const char *s = getenv ("LISTEN_FDS");
-  if (s == NULL || *s == '\0')
+  const char *pid = getenv ("LISTEN_PID");
+  if (s == NULL || *s == '\0' || pid == NULL || *pid == '\0')
     return 0;
   char *end;
+  errno = 0;
+  unsigned long p = strtoul (pid, &end, 10);
+  if (errno || *end != '\0' || p != (unsigned long)getpid ())
+    return 0;
   unsigned long n = strtoul (s, &end, 10);
-  return *end == '\0' && n < 4096 ? (unsigned)n : 0;
+  return *s != '-' && *end == '\0' && n < 4096 ? (unsigned)n : 0;
 }
 
 static int

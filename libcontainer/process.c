@@ -248,6 +248,34 @@ run_hooks (const struct mrt_spec *spec, enum mrt_hook_kind kind, const char *sta
 
 /* ---- the child ----------------------------------------------------------- */
 
+static void
+die_of_signal (int sig)
+{
+  /* SA_RESETHAND made it SIG_DFL: that kills us, unless we are the init
+   * of a pid namespace, which ignores default-action signals. */
+  raise (sig);
+  _exit (128 + sig);
+}
+
+/* The init of a pid namespace ignores signals it has no handler for, so
+ * without this `kill ID` (TERM) would not stop a created container.  runc's
+ * init (Go) dies of HUP, INT, QUIT, ABRT and TERM while it waits for
+ * `start`; so does ours.  exec resets the handlers; a signal the caller
+ * ignored stays ignored. */
+static void
+die_on_term_signals (void)
+{
+  static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGABRT, SIGTERM };
+  struct sigaction sa = { .sa_handler = die_of_signal, .sa_flags = SA_RESETHAND | SA_NODEFER };
+  sigemptyset (&sa.sa_mask);
+  for (size_t i = 0; i < ARRAY_SIZE (sigs); i++)
+    {
+      struct sigaction old;
+      if (sigaction (sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+        sigaction (sigs[i], &sa, NULL);
+    }
+}
+
 static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
 {
   mrt_error_t err = NULL;
@@ -344,6 +372,7 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
 
   /* 10.  From here the parent may exit: it is no error any more. */
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  die_on_term_signals ();
   if (mrt_msg_send (l->sync_child, MRT_SYNC_CREATED, NULL) < 0)
     _exit (1);
   close (l->sync_child);

@@ -281,6 +281,22 @@ status_of() {
   [ "$(status_of "$CTR_ID")" = stopped ]
 }
 
+@test "kill TERM (and HUP, INT) stops a created container, as runc's waiting init; USR1 does not" {
+  set_args sleep 100
+  local sig
+  for sig in TERM HUP INT; do
+    create_ctr "$CTR_ID"
+    minirt kill "$CTR_ID" USR1
+    minirt kill "$CTR_ID" "$sig"
+    for _ in $(seq 100); do
+      [ "$(status_of "$CTR_ID")" = stopped ] && break
+      sleep 0.05
+    done
+    [ "$(status_of "$CTR_ID")" = stopped ]
+    minirt delete "$CTR_ID"
+  done
+}
+
 @test "delete: unknown IDs fail, --force succeeds quietly; a created container can be deleted" {
   run minirt delete nosuchctr
   [ "$status" -ne 0 ]
@@ -377,10 +393,25 @@ status_of() {
 @test "LISTEN_FDS: socket-activation fds and LISTEN_FDS/LISTEN_PID reach the container" {
   echo "activated" > "$BUNDLE/fd3.txt"
   set_args sh -c 'echo "$LISTEN_FDS $LISTEN_PID"; cat <&3'
-  LISTEN_FDS=1 run --separate-stderr "$MINIRT" --root "$STATE_ROOT" run "$CTR_ID" 3<"$BUNDLE/fd3.txt"
+  # LISTEN_PID names the runtime's own process (exec keeps the shell's pid).
+  run --separate-stderr sh -c 'LISTEN_FDS=1 LISTEN_PID=$$ exec "$0" --root "$1" run "$2"' \
+    "$MINIRT" "$STATE_ROOT" "$CTR_ID" 3<"$BUNDLE/fd3.txt"
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "1 1" ]
   [ "${lines[1]}" = "activated" ]
+}
+
+@test "LISTEN_FDS meant for another process (LISTEN_PID not ours, or unset) passes no fd, as runc" {
+  set_args sh -c 'echo "[$LISTEN_FDS]"; ls /proc/self/fd | tr "\n" " "'
+  # No fd 3 at all: the runtime must not insist on it either.
+  LISTEN_FDS=1 LISTEN_PID=1 run --separate-stderr "$MINIRT" --root "$STATE_ROOT" run "$CTR_ID" 3<&-
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "[]" ]
+  [ "${lines[1]}" = "0 1 2 3 " ]
+  LISTEN_FDS=1 run --separate-stderr env -u LISTEN_PID "$MINIRT" --root "$STATE_ROOT" run "$CTR_ID" 3</dev/null
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "[]" ]
+  [ "${lines[1]}" = "0 1 2 3 " ]
 }
 
 @test "the cwd of the container is inside its root (CVE-2024-21626 class)" {
