@@ -67,6 +67,8 @@ gen_seccomp (yajl_gen g, const struct mrt_seccomp *s, enum mrt_profile_form form
       gen_key_str (g, "action", mrt_seccomp_action_name (r->action));
       if (r->errno_ret.set)
         gen_u64 (g, "errnoRet", r->errno_ret.value);
+      if (form == MRT_FORM_KUBERNETES && r->comment)
+        gen_key_str (g, "comment", r->comment);
       if (r->n_args)
         {
           gen_str (g, "args");

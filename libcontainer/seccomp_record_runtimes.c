@@ -162,6 +162,12 @@ mrt_seccomp_record_add_runtime_rule (struct mrt_seccomp *p, unsigned which, char
   if (rt.n_names == 0)
     return 0;
   qsort (rt.names, rt.n_names, sizeof (char *), compare_names);
+  {
+    cleanup_free char *who = mrt_seccomp_record_runtimes_describe (which);
+    rt.comment = xasprintf ("not the workload's: what the runtimes (%s) call between loading the filter and the "
+                            "workload's execve (minirt seccomp record --for-runtime)",
+                            *who ? who : "minirt");
+  }
   /* The workload's rule stays first: a reader (and `diff`) finds what the
    * workload needs in syscalls[0], what the runtimes need in syscalls[1]. */
   p->syscalls = xrealloc (p->syscalls, (p->n_syscalls + 1) * sizeof (*p->syscalls));

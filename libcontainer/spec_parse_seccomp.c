@@ -203,6 +203,7 @@ free_seccomp_contents (struct mrt_seccomp *s)
     {
       sj_free_strv (s->syscalls[i].names, s->syscalls[i].n_names);
       free (s->syscalls[i].args);
+      free (s->syscalls[i].comment);
     }
   free (s->syscalls);
 }

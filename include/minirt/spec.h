@@ -386,6 +386,9 @@ struct mrt_seccomp_syscall
   mrt_opt_u64 errno_ret;
   struct mrt_seccomp_arg *args;
   size_t n_args;
+  /* Not in the OCI form (config.json has no such key): written only in the
+   * Docker/Kubernetes form, whose rules have a "comment". */
+  char *comment;
 };
 
 struct mrt_seccomp

@@ -304,3 +304,27 @@ Test (record_runtimes, no_empty_rule)
   mrt_seccomp_free (p);
   mrt_seccomp_recording_free (r);
 }
+
+/* The runtimes' rule carries a comment in the Kubernetes form only: the
+ * OCI form has no such key. */
+Test (record_runtimes, comment_in_the_kubernetes_form_only)
+{
+  struct mrt_seccomp_recording *r = mrt_seccomp_recording_new ();
+  mrt_seccomp_recording_add (r, AUDIT_ARCH_X86_64, nr_of (SCMP_ARCH_X86_64, "execve"));
+  size_t unnamed = 0;
+  struct mrt_seccomp *p = mrt_seccomp_recording_profile (r, SCMP_ARCH_X86_64, &unnamed);
+  mrt_seccomp_record_add_runtime_rule (p, MRT_RECORD_FOR_CRUN, NULL, SCMP_ARCH_X86_64);
+  char *oci = mrt_seccomp_to_json (p, MRT_FORM_OCI);
+  char *k8s = mrt_seccomp_to_json (p, MRT_FORM_KUBERNETES);
+  cr_assert_null (strstr (oci, "comment"), "%s", oci);
+  cr_assert_not_null (strstr (k8s, "\"comment\": \"not the workload's: what the runtimes (crun) call between loading "
+                                   "the filter and the workload's execve"),
+                      "%s", k8s);
+  /* Once, on the second rule. */
+  cr_assert_null (strstr (strstr (k8s, "comment") + 1, "comment"));
+  cr_assert_gt (strstr (k8s, "comment") - k8s, strstr (k8s, "statx") - k8s);
+  free (oci);
+  free (k8s);
+  mrt_seccomp_free (p);
+  mrt_seccomp_recording_free (r);
+}
