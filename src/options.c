@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +58,10 @@ set_value (const struct mrt_opt *o, struct mrt_optval *v, const char *flag, cons
         unsigned long n = strtoul (value, &end, 10);
         if (*value == '\0' || *value == '-' || *end != '\0' || errno != 0)
           return mrt_error_make (err, 0, "invalid value \"%s\" for flag %s: not a non-negative integer", value, flag);
+        /* Callers keep it in an unsigned and count fds from 3: never let
+         * it wrap (4294967299 would have become 3). */
+        if (n > INT_MAX)
+          return mrt_error_make (err, 0, "invalid value \"%s\" for flag %s: value out of range", value, flag);
         v->num = n;
         v->str = value;
         return 0;

@@ -112,6 +112,15 @@ Test (cli_options, uint_list_alias_and_help)
   PARSE (&res, false, "--preserve-fds", "1x");
   cr_assert_eq (res.r, -1);
   result_free (&res);
+  /* Would wrap to 3 in the unsigned the commands keep it in. */
+  PARSE (&res, false, "--preserve-fds", "4294967299");
+  cr_assert_eq (res.r, -1);
+  cr_assert (strstr (res.err->msg, "out of range"));
+  result_free (&res);
+  PARSE (&res, false, "--preserve-fds", "2147483647");
+  cr_assert_eq (res.r, 0);
+  cr_assert_eq (mrt_opt_get (&table, res.vals, "preserve-fds")->num, 2147483647);
+  result_free (&res);
 
   PARSE (&res, false, "x", "-h");
   cr_assert_eq (res.r, MRT_OPT_HELP);
