@@ -185,6 +185,11 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
     return mrt_error_sys (err, "root.path: `%s`", root);
   if (spec->process->terminal && opts->console_socket == NULL && !foreground)
     return mrt_error_make (err, EINVAL, "process.terminal: needs --console-socket when the runtime detaches");
+  /* runc's checkTerminal: the socket would never be used, and a caller
+   * waiting on it for a pty master would wait forever. */
+  if (opts->console_socket && (!spec->process->terminal || foreground))
+    return mrt_error_make (err, EINVAL,
+                           "--console-socket: only with process.terminal and a runtime that detaches (create, run -d)");
   /* A caller keeping the listener (seccomp record) answers every
    * notification itself: no violation-report monitor. */
   if (!opts->seccomp_own_listener && mrt_seccomp_report_mode (spec, &p->report, err) < 0)

@@ -476,6 +476,28 @@ status_of() {
   [ ! -e "$STATE_ROOT/$CTR_ID" ]
 }
 
+@test "--console-socket without process.terminal, or with a foreground run, is refused as by runc" {
+  set_args true
+  local sock=$BUNDLE/console.sock rt
+  # Something listens: the error must come from the check, not the connect.
+  python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); time.sleep(60)' "$sock" >/dev/null 2>&1 3>&- &
+  local lpid=$!
+  for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+  # Files, not bats' pipes: a container wrongly created would hold them.
+  for rt in minirt runc_; do
+    update_config '.process.terminal = false'
+    "$rt" create --bundle "$BUNDLE" --console-socket "$sock" "$CTR_ID" </dev/null >"$BUNDLE/$rt.out" 2>&1 \
+      && fail "$rt create: --console-socket without a terminal accepted"
+    update_config '.process.terminal = true'
+    "$rt" run --bundle "$BUNDLE" --console-socket "$sock" "$CTR_ID" </dev/null >>"$BUNDLE/$rt.out" 2>&1 \
+      && fail "$rt run: --console-socket in the foreground accepted"
+  done
+  [ "$(grep -c -- "--console-socket" "$BUNDLE/minirt.out")" -eq 2 ] || fail "$(cat "$BUNDLE/minirt.out")"
+  [ ! -e "$STATE_ROOT/$CTR_ID" ]
+  kill "$lpid"
+  wait "$lpid" || true
+}
+
 @test "process.cwd through /proc/self/fd/N never lands in a host directory (CVE-2024-21626)" {
   touch "$BUNDLE/HOST-MARKER" "$STATE_ROOT/HOST-MARKER"
   local n
