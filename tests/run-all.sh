@@ -11,7 +11,8 @@ REPO=$(pwd)
 
 PACKAGES=(meson ninja-build pkg-config gcc clang libclang-rt-14-dev libseccomp-dev libyajl-dev libcap-dev
   libcriterion-dev busybox-static runc crun jq bats iproute2 util-linux
-  podman conmon uidmap bsdutils containerd python3-yaml strace curl procps)
+  podman conmon uidmap bsdutils containerd python3-yaml strace curl procps
+  debhelper dpkg-dev groff-base git)
 
 passed=0 failed=0 skipped=0
 LOGDIR=$(mktemp -d /tmp/minirt-tests.XXXXXX)
