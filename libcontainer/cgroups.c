@@ -10,6 +10,7 @@
  * cgroups_bpf.c. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "cgroups_internal.h"
+#include "minirt/rootless.h"
 #include "utils.h"
 
 /* ---- object lifetime ------------------------------------------------------ */
@@ -32,6 +34,7 @@ cgroup_new (const struct mrt_cgroup_config *cfg)
   cg->n_devices = cfg->n_devices;
   cg->log = cfg->log;
   cg->disabled = cfg->manager == MRT_CGROUP_MANAGER_DISABLED;
+  cg->rootless = cfg->rootless;
   return cg;
 }
 
@@ -54,6 +57,7 @@ mrt_cgroup_free (struct mrt_cgroup *cg)
       free (cg->h[i].top);
     }
   free (cg->h);
+  free (cg->skipped);
   free (cg);
 }
 
@@ -281,10 +285,55 @@ apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool creating, mr
   return cg->v2 ? mrt_cg_v2_apply (cg, res, creating, err) : mrt_cg_v1_apply (cg, res, creating, err);
 }
 
-/* plan_only: fill cg with the paths and tops, make nothing. */
+/* Rootless v1: a cgroup we could make but whose cgroup.procs we cannot
+ * write (another user's existing directory) is one we cannot join. */
+static int
+check_joinable (const char *dir, mrt_error_t *err)
+{
+  cleanup_free char *procs = xasprintf ("%s/cgroup.procs", dir);
+  if (faccessat (AT_FDCWD, procs, W_OK, AT_EACCESS) < 0 && errno != ENOENT)
+    return mrt_error_sys (err, "join cgroup `%s`", dir);
+  return 0;
+}
+
+static void
+skipped_add (struct mrt_cgroup *cg, const char *ctrls)
+{
+  char *n = cg->skipped ? xasprintf ("%s,%s", cg->skipped, ctrls) : xstrdup (ctrls);
+  free (cg->skipped);
+  cg->skipped = n;
+}
+
+/* runc's needAnyControllers (fs2): limits that need a cgroup of our own.
+ * Device rules are not among them: rootless skips those. */
+static bool
+needs_controllers (const struct mrt_resources *r)
+{
+  const struct mrt_memory *m = r->memory;
+  const struct mrt_cpu *c = r->cpu;
+  const struct mrt_block_io *b = r->block_io;
+  if (m
+      && ((m->limit.set && m->limit.value) || (m->reservation.set && m->reservation.value)
+          || (m->swap.set && m->swap.value)))
+    return true;
+  if (c
+      && ((c->shares.set && c->shares.value) || (c->quota.set && c->quota.value) || (c->period.set && c->period.value)
+          || c->idle.set || c->burst.set || (c->cpus && *c->cpus) || (c->mems && *c->mems)))
+    return true;
+  if (r->pids_limit.set && r->pids_limit.value)
+    return true;
+  if (b
+      && ((b->weight.set && b->weight.value) || b->n_weight_device || b->n_throttle_read_bps_device
+          || b->n_throttle_write_bps_device || b->n_throttle_read_iops_device || b->n_throttle_write_iops_device))
+    return true;
+  return r->n_hugepage_limits > 0;
+}
+
+/* plan_only: fill cg with the paths and tops, make nothing.  skip_denied:
+ * the rootless cgroup manager with no cgroupsPath (runc's rule). */
 static int
 create_dirs (struct mrt_cgroup *cg, const struct mrt_cg_layout *l, const char *path, bool relative, bool plan_only,
-             mrt_error_t *err)
+             bool skip_denied, mrt_error_t *err)
 {
   cg->v2 = l->v2;
   for (size_t i = 0; i < l->n_m; i++)
@@ -318,6 +367,22 @@ create_dirs (struct mrt_cgroup *cg, const struct mrt_cg_layout *l, const char *p
         }
       int r = mkdir_tracked (base, path, &top, err);
       cgroup_add (cg, m->ctrls, xasprintf ("%s/%s", base, path + (path[0] == '/')), top);
+      if (r == 0 && skip_denied && !l->v2)
+        r = check_joinable (cg->h[cg->n_h - 1].path, err);
+      if (r < 0 && skip_denied && !l->v2 && mrt_cgroup_error_ignorable (true, NULL, (*err)->errno_))
+        {
+          /* runc's fs manager carries on without this hierarchy. */
+          mrt_log_debug (cg->log, "cgroup: %s (rootless: %s left out)", (*err)->msg, m->ctrls);
+          mrt_error_free (err);
+          cg->n_h--;
+          remove_hier (cg, &cg->h[cg->n_h], true, err);
+          mrt_error_free (err);
+          free (cg->h[cg->n_h].ctrls);
+          free (cg->h[cg->n_h].path);
+          free (cg->h[cg->n_h].top);
+          skipped_add (cg, m->ctrls);
+          continue;
+        }
       if (r < 0)
         return -1;
       if (l->v2)
@@ -332,6 +397,12 @@ create_dirs (struct mrt_cgroup *cg, const struct mrt_cg_layout *l, const char *p
           if (mrt_cg_v2_enable_controllers (cg, from, err) < 0)
             return -1;
         }
+    }
+  if (cg->n_h == 0 && cg->skipped)
+    {
+      /* Nothing could be made or joined: a container without cgroups. */
+      cg->disabled = true;
+      return 0;
     }
   if (cg->n_h == 0)
     return mrt_error_make (err, ENOENT, "cgroups: the caller's cgroup was not found in /proc/self/cgroup");
@@ -393,8 +464,44 @@ mrt_cgroup_create (const struct mrt_cgroup_config *cfg, const struct mrt_resourc
       mrt_cgroup_free (cg);
       return -1;
     }
-  int r = create_dirs (cg, l, path, relative, false, err);
+  bool skip_denied = mrt_cgroup_error_ignorable (cfg->rootless, cfg->cgroups_path, EPERM);
+  int r = create_dirs (cg, l, path, relative, false, skip_denied, err);
   mrt_cg_layout_clear (&tmp);
+  if (r < 0 && cg->v2 && skip_denied && mrt_cgroup_error_ignorable (true, NULL, (*err)->errno_))
+    {
+      /* runc's fs2 manager: no cgroup at all is fine when no limit needs
+       * one; with limits the error says why. */
+      undo_create (cg);
+      if (res && needs_controllers (res))
+        {
+          mrt_cgroup_free (cg);
+          return mrt_error_prefix (err, "rootless needs no limits and no cgroupsPath when no permission is "
+                                        "granted for cgroups");
+        }
+      mrt_log_debug (cg->log, "cgroup: %s (rootless: carrying on without a cgroup)", (*err)->msg);
+      mrt_error_free (err);
+      for (size_t i = 0; i < cg->n_h; i++)
+        {
+          free (cg->h[i].ctrls);
+          free (cg->h[i].path);
+          free (cg->h[i].top);
+        }
+      cg->n_h = 0;
+      cg->disabled = true;
+      *out = cg;
+      return 0;
+    }
+  if (r == 0 && cg->disabled)
+    {
+      /* Every hierarchy was left out: a limit has nowhere to go. */
+      if (res && mrt_cg_v1_apply (cg, res, true, err) < 0)
+        {
+          mrt_cgroup_free (cg);
+          return -1;
+        }
+      *out = cg;
+      return 0;
+    }
   if (r == 0 && res)
     r = apply (cg, res, true, err);
   else if (r == 0)
@@ -429,7 +536,7 @@ mrt_cgroup_plan (const struct mrt_cgroup_config *cfg, mrt_error_t *err)
   if (r == 0)
     r = layout_get (cfg, &tmp, &l, err);
   if (r == 0)
-    r = create_dirs (cg, l, path, relative, true, err);
+    r = create_dirs (cg, l, path, relative, true, false, err);
   mrt_cg_layout_clear (&tmp);
   char *saved = r == 0 ? mrt_cgroup_save (cg) : NULL;
   mrt_cgroup_free (cg);

@@ -25,6 +25,12 @@ struct mrt_cgroup_config
   const char *id;
   const char *cgroups_path;        /* linux.cgroupsPath, may be NULL/"" */
   enum mrt_cgroup_manager manager; /* DISABLED: every call is a no-op */
+  /* runc's rootless cgroup manager: with no cgroupsPath, a hierarchy whose
+   * cgroup cannot be made or joined for lack of permission is left out
+   * (none left: as DISABLED); limits for a left-out controller fail with
+   * "container could not join or create cgroup"; device rules that cannot
+   * be written are skipped. */
+  bool rootless;
   /* For tests on a fake tree; NULL means the real ones. */
   const char *sysfs_root;          /* default "/sys/fs/cgroup" */
   const char *proc_self_cgroup;    /* default "/proc/self/cgroup" */

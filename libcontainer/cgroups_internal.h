@@ -27,7 +27,9 @@ struct mrt_cgroup
 {
   bool disabled;
   bool v2;
-  bool fake; /* a plain-directory test tree: writes create files */
+  bool fake;     /* a plain-directory test tree: writes create files */
+  bool rootless; /* runc's rootless cgroup manager (mrt_cgroup_config.rootless) */
+  char *skipped; /* rootless: the controllers of the hierarchies left out, comma-separated */
   struct mrt_cg_hier *h;
   size_t n_h;
   /* Not owned; valid while the config that made us is. */

@@ -19,7 +19,9 @@ static const char *
 need (struct mrt_cgroup *cg, const char *ctrl, const char *field, mrt_error_t *err)
 {
   struct mrt_cg_hier *h = mrt_cg_find (cg, ctrl);
-  if (h == NULL)
+  if (h == NULL && cg->skipped && mrt_cg_has_ctrl (cg->skipped, ctrl))
+    mrt_error_make (err, 0, "%s: cannot set %s limit: container could not join or create cgroup", field, ctrl);
+  else if (h == NULL)
     mrt_error_make (err, ENOENT, "%s: the %s cgroup controller is not mounted", field, ctrl);
   return h ? h->path : NULL;
 }
@@ -619,7 +621,8 @@ apply_devices (struct mrt_cgroup *cg, const struct mrt_resources *res, bool crea
   struct mrt_cg_hier *h = mrt_cg_find (cg, "devices");
   if (h == NULL)
     {
-      if (res->n_devices == 0)
+      /* runc: device rules are not expected to work rootless. */
+      if (res->n_devices == 0 || cg->rootless)
         return 0;
       return mrt_error_make (err, ENOENT, F "devices: the devices cgroup controller is not mounted");
     }
@@ -659,6 +662,20 @@ apply_devices (struct mrt_cgroup *cg, const struct mrt_resources *res, bool crea
   return 0;
 }
 
+/* runc ignores every device rule error of the rootless cgroup manager
+ * (writing devices.allow needs CAP_SYS_ADMIN in the initial namespace). */
+static int
+apply_devices_rootless (struct mrt_cgroup *cg, const struct mrt_resources *res, bool creating, mrt_error_t *err)
+{
+  if (!cg->rootless)
+    return apply_devices (cg, res, creating, err);
+  mrt_error_t e = NULL;
+  if (apply_devices (cg, res, creating, &e) < 0)
+    mrt_log_debug (cg->log, "cgroup: %s (rootless: ignored)", e->msg);
+  mrt_error_free (&e);
+  return 0;
+}
+
 int
 mrt_cg_v1_apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool creating, mrt_error_t *err)
 {
@@ -667,7 +684,7 @@ mrt_cg_v1_apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool cr
   if (apply_memory (cg, res->memory, creating, err) < 0 || apply_cpu (cg, res->cpu, err) < 0
       || apply_pids (cg, res, err) < 0 || apply_blkio (cg, res->block_io, err) < 0 || apply_hugetlb (cg, res, err) < 0
       || apply_network (cg, res->network, err) < 0 || apply_rdma (cg, res, err) < 0
-      || apply_devices (cg, res, creating, err) < 0)
+      || apply_devices_rootless (cg, res, creating, err) < 0)
     return -1;
   return 0;
 }

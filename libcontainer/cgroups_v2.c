@@ -343,8 +343,18 @@ mrt_cg_v2_apply (struct mrt_cgroup *cg, const struct mrt_resources *res, bool cr
       size_t n = 0;
       cleanup_free struct mrt_device_cgroup_rule *rules = mrt_cg_device_rules (cg, res, &n);
       /* A fake tree is no cgroup: there is nothing to attach to. */
-      if (!cg->fake && mrt_bpf_devices_apply (dir, rules, n, err) < 0)
-        return mrt_error_prefix (err, F "devices");
+      mrt_error_t e = NULL;
+      if (!cg->fake && mrt_bpf_devices_apply (dir, rules, n, &e) < 0)
+        {
+          /* runc's fs2 manager ignores device errors when rootless. */
+          if (!cg->rootless)
+            {
+              *err = steal_pointer (&e);
+              return mrt_error_prefix (err, F "devices");
+            }
+          mrt_log_debug (cg->log, F "devices: %s (rootless: ignored)", e->msg);
+          mrt_error_free (&e);
+        }
     }
   /* Last, so that unified keys override the converted values. */
   return apply_unified (cg, dir, res, err);

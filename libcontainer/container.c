@@ -18,8 +18,10 @@
 #include "foreground.h"
 #include "hooks.h"
 #include "lifecycle.h"
+#include "minirt/rootless.h"
 #include "mount_idmap.h"
 #include "process.h"
+#include "rootfs.h"
 #include "seccomp.h"
 #include "seccomp_monitor.h"
 #include "terminal.h"
@@ -55,6 +57,7 @@ mrt_cgroup_config_for (struct mrt_context *ctx, const char *id, const struct mrt
   cfg->id = id;
   cfg->cgroups_path = spec && spec->linux_ ? spec->linux_->cgroups_path : NULL;
   cfg->manager = ctx->cgroup_manager;
+  cfg->rootless = ctx->rootless_cgroups;
   /* linux.devices are allowed in the device controller, as runc does. */
   cfg->devices = spec && spec->linux_ ? spec->linux_->devices : NULL;
   cfg->n_devices = spec && spec->linux_ ? spec->linux_->n_devices : 0;
@@ -216,6 +219,12 @@ plan_make (struct mrt_context *ctx, const struct mrt_create_options *opts, bool 
   if (spec->hostname && *spec->hostname && !p->ns.present[MRT_NS_UTS])
     return mrt_error_make (err, EINVAL, "hostname: needs a uts namespace");
   if (mrt_idmap_validate (spec, geteuid () != 0, err) < 0)
+    return -1;
+  if (mrt_sysctl_validate (spec, p->ns.present[MRT_NS_IPC], p->ns.present[MRT_NS_UTS], p->ns.present[MRT_NS_NETWORK],
+                           p->ns.join_path[MRT_NS_NETWORK], err)
+      < 0)
+    return -1;
+  if (geteuid () != 0 && mrt_rootless_validate (spec, p->ns.present[MRT_NS_USER], p->ns.create[MRT_NS_USER], err) < 0)
     return -1;
   unsigned listen_fds = listen_fds_from_env ();
   p->preserve_fds = opts->preserve_fds + listen_fds;

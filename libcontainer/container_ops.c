@@ -70,8 +70,10 @@ static int
 need_cgroup (const struct target *t, const char *what, mrt_error_t *err)
 {
   if (mrt_cgroup_is_disabled (t->cg))
-    return mrt_error_make (err, 0, "%s: container `%s` has no cgroup (created with --cgroup-manager disabled)", what,
-                           t->d.id);
+    return mrt_error_make (err, 0,
+                           "%s: container `%s` has no cgroup (created with --cgroup-manager disabled, or rootless "
+                           "without permission to create or join one)",
+                           what, t->d.id);
   return 0;
 }
 

@@ -18,12 +18,14 @@
 #include "utils.h"
 
 static const struct mrt_device default_devices[] = {
+  /* runc's order (specconv.AllowedDevices): it shows in mountinfo when
+   * they are bind mounts (user namespaces, rootless). */
   { 'c', (char *)"/dev/null", 1, 3, { true, 0666 }, { true, 0 }, { true, 0 } },
-  { 'c', (char *)"/dev/zero", 1, 5, { true, 0666 }, { true, 0 }, { true, 0 } },
-  { 'c', (char *)"/dev/full", 1, 7, { true, 0666 }, { true, 0 }, { true, 0 } },
   { 'c', (char *)"/dev/random", 1, 8, { true, 0666 }, { true, 0 }, { true, 0 } },
-  { 'c', (char *)"/dev/urandom", 1, 9, { true, 0666 }, { true, 0 }, { true, 0 } },
+  { 'c', (char *)"/dev/full", 1, 7, { true, 0666 }, { true, 0 }, { true, 0 } },
   { 'c', (char *)"/dev/tty", 5, 0, { true, 0666 }, { true, 0 }, { true, 0 } },
+  { 'c', (char *)"/dev/zero", 1, 5, { true, 0666 }, { true, 0 }, { true, 0 } },
+  { 'c', (char *)"/dev/urandom", 1, 9, { true, 0666 }, { true, 0 }, { true, 0 } },
 };
 
 static mode_t

@@ -494,6 +494,13 @@ state_of (const char *root, const char *id, struct mrt_container_state **out, mr
     return -1;
   if (mrt_state_read (&d, &r, err) < 0)
     {
+      /* Another user's container: not ours to describe (O_PATH opened
+       * its directory without search permission). */
+      if ((*err)->errno_ == EACCES || (*err)->errno_ == EPERM)
+        {
+          mrt_state_dir_close (&d);
+          return -1;
+        }
       /* Between mkdir and the first state write of a `create`. */
       mrt_error_free (err);
       memset (&r, 0, sizeof (r));
@@ -547,6 +554,9 @@ mrt_container_list (struct mrt_context *ctx, struct mrt_container_state ***out, 
       if (mrt_validate_id (de->d_name, &ignored) < 0 || de->d_type != DT_DIR
           || state_of (ctx->state_root, de->d_name, &s, &ignored) < 0)
         {
+          /* runc says why it leaves out a container it cannot read. */
+          if (ignored && (ignored->errno_ == EACCES || ignored->errno_ == EPERM))
+            mrt_log_warning (ctx->log, "load container %s: %s", de->d_name, ignored->msg);
           mrt_error_free (&ignored);
           continue;
         }

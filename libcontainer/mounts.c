@@ -243,6 +243,17 @@ list_v1_hierarchies (struct v1_hier **out)
       char *ctrl = v1_controllers (super);
       if (ctrl == NULL)
         continue;
+      /* A hierarchy is listed again where a bundle's rbind of /sys copied
+       * it into the rootfs, which our tmpfs is about to cover: the first
+       * one is the host's, as runc's GetCgroupMounts keeps it. */
+      bool seen = false;
+      for (size_t i = 0; i < n && !seen; i++)
+        seen = strcmp ((*out)[i].controllers, ctrl) == 0;
+      if (seen)
+        {
+          free (ctrl);
+          continue;
+        }
       *out = xrealloc (*out, (n + 1) * sizeof (**out));
       (*out)[n++] = (struct v1_hier){ xstrdup (mp), xstrdup (root), ctrl };
     }

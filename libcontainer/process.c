@@ -302,10 +302,18 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
     mrt_cgroup_join_close (l->cgroup_join);
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* The parent writes the maps of a new user namespace into our /proc
+   * files, which a non-dumpable process hands to (host) root: a rootless
+   * parent could not open them.  So, as runc's nsexec, stay dumpable until
+   * the maps are written (they are by GO). */
+  bool maps_pending = l->ns.create[MRT_NS_USER];
+  if (!maps_pending)
+    prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (mrt_msg_recv (l->sync_child, &type, &state_json, &err) < 0 || type != MRT_SYNC_GO)
     _exit (1); /* the parent failed or died: it cleans up */
+  if (maps_pending)
+    prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
 
   /* 1. */
   if (mrt_ns_unshare_late (&l->ns, spec->linux_ ? spec->linux_->time_offsets : NULL, &err) < 0)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
@@ -39,6 +40,15 @@ apply_oom_score_adj (const struct mrt_process *p, mrt_error_t *err)
   char buf[32];
   int n = snprintf (buf, sizeof (buf), "%" PRId64, p->oom_score_adj.value);
   cleanup_close int fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd < 0 && errno == EACCES)
+    {
+      /* Our /proc files belong to host root while we are non-dumpable; a
+       * rootless init (root of its user namespace only) opens its own
+       * while briefly dumpable, as runc's nsexec is when it writes it. */
+      prctl (PR_SET_DUMPABLE, 1, 0, 0, 0);
+      fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+      prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
   if (fd < 0 || mrt_write_all (fd, buf, n) < 0)
     return mrt_error_sys (err, "process.oomScoreAdj: write %s to /proc/self/oom_score_adj", buf);
   return 0;

@@ -41,6 +41,13 @@ int mrt_rootfs_pivot (const struct mrt_spec *spec, const struct mrt_rootfs_optio
 
 /* linux.sysctl written to /proc/sys (inside the container, after pivot). */
 int mrt_sysctl_apply (const struct mrt_spec *spec, mrt_error_t *err);
+/* runc's check, before anything is made: an ipc key (kernel.msg*, sem,
+ * shm*, fs.mqueue.*) needs an ipc namespace, net.* a network namespace
+ * that is not the runtime's own (net_path: one joined by path),
+ * kernel.domainname a uts namespace; kernel.hostname and anything else
+ * (vm.*, fs.*, kernel.*) are refused: they are not namespaced. */
+int mrt_sysctl_validate (const struct mrt_spec *spec, bool ipc, bool uts, bool net, const char *net_path,
+                         mrt_error_t *err);
 
 /* linux.personality (execution domain); called by mrt_rootfs_pivot. */
 int mrt_personality_apply (const struct mrt_personality *pers, mrt_error_t *err);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rootfs.h"
 #include "syscalls.h"
@@ -72,5 +73,55 @@ mrt_sysctl_apply (const struct mrt_spec *spec, mrt_error_t *err)
   for (size_t i = 0; i < l->n_sysctl; i++)
     if (write_sysctl (sysfd, &l->sysctl[i], err) < 0)
       return mrt_error_prefix (err, "linux.sysctl[\"%s\"]", l->sysctl[i].key);
+  return 0;
+}
+
+/* The network namespace at `path` is ours (the runtime's), i.e. the host's. */
+static int
+is_host_netns (const char *path, bool *host, mrt_error_t *err)
+{
+  struct stat a, b;
+  if (stat (path, &a) < 0)
+    return mrt_error_sys (err, "linux.namespaces: network namespace \"%s\"", path);
+  if (stat ("/proc/self/ns/net", &b) < 0)
+    return mrt_error_sys (err, "linux.sysctl: stat /proc/self/ns/net");
+  *host = a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  return 0;
+}
+
+int
+mrt_sysctl_validate (const struct mrt_spec *spec, bool ipc, bool uts, bool net, const char *net_path, mrt_error_t *err)
+{
+  static const char *const ipc_keys[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+                                          "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced" };
+  const struct mrt_linux *l = spec->linux_;
+  for (size_t i = 0; l && i < l->n_sysctl; i++)
+    {
+      const char *k = l->sysctl[i].key;
+      bool is_ipc = strncmp (k, "fs.mqueue.", 10) == 0;
+      for (size_t j = 0; j < ARRAY_SIZE (ipc_keys) && !is_ipc; j++)
+        is_ipc = strcmp (k, ipc_keys[j]) == 0;
+      if (is_ipc)
+        {
+          if (!ipc)
+            return mrt_error_make (err, 0, "linux.sysctl[\"%s\"]: not allowed in the host's ipc namespace", k);
+          continue;
+        }
+      if (strncmp (k, "net.", 4) == 0)
+        {
+          bool host = !net;
+          if (net && net_path && is_host_netns (net_path, &host, err) < 0)
+            return -1;
+          if (host)
+            return mrt_error_make (err, 0, "linux.sysctl[\"%s\"]: not allowed in host network namespace", k);
+          continue;
+        }
+      if (uts && strcmp (k, "kernel.domainname") == 0)
+        continue;
+      if (uts && strcmp (k, "kernel.hostname") == 0)
+        return mrt_error_make (
+            err, 0, "linux.sysctl[\"kernel.hostname\"]: not allowed as it conflicts with the OCI \"hostname\" field");
+      return mrt_error_make (err, 0, "linux.sysctl[\"%s\"]: not in a separate kernel namespace", k);
+    }
   return 0;
 }

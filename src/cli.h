@@ -15,7 +15,8 @@ struct mrt_cli
 {
   struct mrt_context ctx;
   struct mrt_log log;
-  const char *rootless; /* --rootless true|false|auto, accepted */
+  const char *rootless; /* --rootless true|false|auto */
+  char *default_root;   /* the default --root when none was given */
 };
 
 struct mrt_command;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "minirt/rootless.h"
 #include "config.h"
 #include "utils.h"
 
@@ -13,11 +14,13 @@ static const struct mrt_opt global_list[] = {
   { "log", NULL, MRT_OPT_STRING, "FILE", "also write errors and warnings to FILE" },
   { "log-format", NULL, MRT_OPT_STRING, "text|json", "format of the --log file (default: text)" },
   { "log-level", NULL, MRT_OPT_STRING, "LEVEL", "accepted for runc compatibility; \"debug\" is --debug" },
-  { "root", NULL, MRT_OPT_STRING, "DIR", "root directory of the container state (default: /run/minirt)" },
+  { "root", NULL, MRT_OPT_STRING, "DIR",
+    "root directory of the container state (default: /run/minirt; $XDG_RUNTIME_DIR/minirt for a non-root user)" },
   { "criu", NULL, MRT_OPT_STRING, "PATH", "accepted for runc compatibility and ignored (no checkpoint support)" },
   { "systemd-cgroup", NULL, MRT_OPT_BOOL, NULL, "use the systemd cgroup driver (cgroupsPath is slice:prefix:name)" },
   { "cgroup-manager", NULL, MRT_OPT_STRING, "cgroupfs|systemd|disabled", "cgroup driver (default: cgroupfs)" },
-  { "rootless", NULL, MRT_OPT_STRING, "true|false|auto", "accepted for runc compatibility (default: auto)" },
+  { "rootless", NULL, MRT_OPT_STRING, "true|false|auto",
+    "survive cgroup permission errors as runc's rootless cgroup manager does (default: auto, i.e. when not root)" },
   { "version", "v", MRT_OPT_BOOL, NULL, "print the version" },
 };
 static const struct mrt_opt_table global_opts = { global_list, ARRAY_SIZE (global_list) };
@@ -77,7 +80,6 @@ apply_global (struct mrt_cli *cli, struct mrt_optval *v, mrt_error_t *err)
 {
   static const char *const formats[] = { "text", "json", NULL };
   static const char *const managers[] = { "cgroupfs", "systemd", "disabled", NULL };
-  static const char *const rootless[] = { "true", "false", "auto", NULL };
   const char *format = mrt_opt_get (&global_opts, v, "log-format")->str;
   const char *level = mrt_opt_get (&global_opts, v, "log-level")->str;
   const char *manager = mrt_opt_get (&global_opts, v, "cgroup-manager")->str;
@@ -94,9 +96,17 @@ apply_global (struct mrt_cli *cli, struct mrt_optval *v, mrt_error_t *err)
       return mrt_error_sys (err, "open log file \"%s\"", log_path);
     }
 
+  bool in_userns = mrt_running_in_userns ();
   cli->ctx.state_root = mrt_opt_get (&global_opts, v, "root")->str;
   if (cli->ctx.state_root == NULL)
-    cli->ctx.state_root = "/run/minirt";
+    {
+      bool from_xdg = false;
+      cli->default_root
+          = mrt_default_state_root (geteuid (), in_userns, getenv ("XDG_RUNTIME_DIR"), getenv ("USER"), &from_xdg);
+      cli->ctx.state_root = cli->default_root;
+      if (from_xdg && mrt_xdg_state_root_prepare (cli->default_root, err) < 0)
+        return -1;
+    }
   cli->ctx.log = &cli->log;
   cli->ctx.debug = debug;
   cli->ctx.cache_dir = cache_dir ();
@@ -112,8 +122,8 @@ apply_global (struct mrt_cli *cli, struct mrt_optval *v, mrt_error_t *err)
                                                                    : MRT_CGROUP_MANAGER_DISABLED;
     }
   cli->rootless = mrt_opt_get (&global_opts, v, "rootless")->str;
-  if (cli->rootless && !one_of (cli->rootless, rootless))
-    return mrt_error_make (err, 0, "invalid --rootless \"%s\": expected true, false or auto", cli->rootless);
+  if (mrt_rootless_cgroups (cli->rootless, geteuid (), in_userns, &cli->ctx.rootless_cgroups, err) < 0)
+    return -1;
   if (level)
     mrt_log_debug (&cli->log, "--log-level %s accepted", level);
   if (mrt_opt_get (&global_opts, v, "criu")->set)
@@ -181,30 +191,31 @@ mrt_run_command (struct mrt_cli *cli, const struct mrt_command *cmd, int argc, c
   return r < 0 ? fail (cli, &err) : r;
 }
 
-int
-main (int argc, char **argv)
+static int
+run_main (struct mrt_cli *cli, int argc, char **argv)
 {
-  struct mrt_cli cli = { 0 };
   cleanup_error mrt_error_t err = NULL;
   struct mrt_optval vals[ARRAY_SIZE (global_list)] = { 0 };
   cleanup_free char **args = NULL;
   int nargs = 0, status;
 
-  mrt_log_open (&cli.log, NULL, NULL, false);
+  mrt_log_open (&cli->log, NULL, NULL, false);
   int r = mrt_opts_parse (&global_opts, argc - 1, argv + 1, true, vals, &args, &nargs, &err);
   if (r < 0)
     {
       /* The flags before the bad one are parsed: a --log among them still
        * gets the error (containerd reads it there). */
       mrt_error_t ignored = NULL;
-      apply_global (&cli, vals, &ignored);
+      apply_global (cli, vals, &ignored);
       mrt_error_free (&ignored);
-      status = usage_error (&cli, NULL, &err);
-      mrt_log_close (&cli.log);
+      status = usage_error (cli, NULL, &err);
+      mrt_log_close (&cli->log);
       return status;
     }
-  if (apply_global (&cli, vals, &err) < 0)
-    return fail (&cli, &err);
+  if (apply_global (cli, vals, &err) < 0)
+    {
+      return fail (cli, &err);
+    }
 
   if (r == MRT_OPT_HELP)
     {
@@ -219,7 +230,7 @@ main (int argc, char **argv)
   else if (nargs == 0)
     {
       mrt_error_make (&err, 0, "no command given");
-      status = usage_error (&cli, NULL, &err);
+      status = usage_error (cli, NULL, &err);
     }
   else
     {
@@ -227,11 +238,20 @@ main (int argc, char **argv)
       if (cmd == NULL)
         {
           mrt_error_make (&err, 0, "unknown command \"%s\"", args[0]);
-          status = usage_error (&cli, NULL, &err);
+          status = usage_error (cli, NULL, &err);
         }
       else
-        status = mrt_run_command (&cli, cmd, nargs - 1, args + 1);
+        status = mrt_run_command (cli, cmd, nargs - 1, args + 1);
     }
-  mrt_log_close (&cli.log);
+  mrt_log_close (&cli->log);
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct mrt_cli cli = { 0 };
+  int status = run_main (&cli, argc, argv);
+  free (cli.default_root);
   return status;
 }

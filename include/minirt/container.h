@@ -25,11 +25,12 @@ enum mrt_cgroup_manager
 /* Global flags. */
 struct mrt_context
 {
-  const char *state_root; /* --root, default /run/minirt */
+  const char *state_root; /* --root, default /run/minirt or $XDG_RUNTIME_DIR/minirt */
   struct mrt_log *log;
   bool debug;
   enum mrt_cgroup_manager cgroup_manager; /* --systemd-cgroup / --cgroup-manager */
   const char *cache_dir;                  /* compiled seccomp filters (never under state_root); NULL: none */
+  bool rootless_cgroups;                  /* --rootless: survive cgroup permission errors (runc's RootlessCgroups) */
 };
 
 struct mrt_create_options
