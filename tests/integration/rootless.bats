@@ -340,3 +340,26 @@ echo "== hostname"; hostname'
   [ "$(head -4 <<<"$mout" | tr '\n' ' ')" = "500 256 512 123456 " ] || fail "$mout"
   [ "$mout" = "$rout" ] || fail "$(diff <(echo "$rout") <(echo "$mout"))"
 }
+
+@test "rootless: root of a user namespace (as rootless podman runs the runtime) gets runc's defaults" {
+  need_runc
+  command -v unshare >/dev/null || skip "unshare (util-linux) is needed"
+  as_user unshare --user --map-root-user true 2>/dev/null || skip "unprivileged user namespaces are disabled"
+  local rt out
+  for rt in runc "$MINIRT"; do
+    # spec --rootless maps the namespace's root; the state goes under
+    # $XDG_RUNTIME_DIR ($USER is unset); no cgroup can be made there.
+    out=$(cd "$BUNDLE" && as_user unshare --user --map-root-user --mount sh -c "
+      rm -f config.json && $rt spec --rootless && jq -c '.linux.uidMappings' config.json &&
+      jq '.process.terminal = false | .process.args = [\"sh\", \"-c\", \"id; cat /proc/self/uid_map /proc/self/cgroup\"]' \
+        config.json > c.json && mv c.json config.json && $rt run '$CTR_ID' < /dev/null" 2>&1) ||
+      fail "$rt: $out"
+    eval "out_$(basename "$rt")=\$out"
+  done
+  # shellcheck disable=SC2154
+  [ "$out_minirt" = "$out_runc" ] || fail "$(diff <(echo "$out_runc") <(echo "$out_minirt"))"
+  [[ "$out_minirt" == '[{"containerID":0,"hostID":0,"size":1}]'* ]] || fail "$out_minirt"
+  [[ "$out_minirt" == *"$(cat /proc/self/cgroup)" ]] || fail "$out_minirt"
+  [ "$(stat -c '%a' "$WORK/xdg/minirt")" = 1700 ] || fail "$(ls -la "$WORK/xdg")"
+  [ -z "$(ls "$WORK/xdg/minirt")" ] || fail "state left: $(ls "$WORK/xdg/minirt")"
+}
