@@ -55,6 +55,12 @@ mrt_cmd_exec (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_opt
   };
   int status = 0;
   if (mrt_container_exec (&cli->ctx, &o, &status, err) < 0)
-    return -1;
+    {
+      /* As runc: 255, so that a failed exec is not mistaken for a process
+       * that ran and exited 1. */
+      mrt_log_error (&cli->log, "%s", (*err)->msg);
+      mrt_error_free (err);
+      return 255;
+    }
   return o.detach ? 0 : status;
 }

@@ -299,6 +299,24 @@ $expected"
   assert_only_init
 }
 
+@test "exec: a failed exec exits 255 as runc's, never a status the process could have exited with" {
+  start_ctr
+  run minirt exec "$CTR_ID" nosuch-binary
+  [ "$status" -eq 255 ] || fail "$status: $output"
+  [[ "$output" == *"nosuch-binary"* ]] || fail "$output"
+  run minirt exec "nosuch-$CTR_ID" true
+  [ "$status" -eq 255 ]
+  run_bg runc_ run -d --bundle "$BUNDLE" "r$CTR_ID"
+  [ "$status" -eq 0 ] || fail "$output"
+  run runc_ exec "r$CTR_ID" nosuch-binary
+  [ "$status" -eq 255 ]
+  # A process that ran keeps its own status; flag errors stay usage errors (1).
+  run minirt exec "$CTR_ID" sh -c 'exit 7'
+  [ "$status" -eq 7 ]
+  run minirt exec --no-such-flag "$CTR_ID" true
+  [ "$status" -eq 1 ]
+}
+
 @test "exec: a stopped or unknown container is a clear error" {
   set_args true
   run_bg minirt run -d --bundle "$BUNDLE" "$CTR_ID"
