@@ -2,9 +2,10 @@
 # THE test command of minirt (README, .ci/run): install what is missing,
 # build `build` (debugoptimized) and `build-asan` (ASan+UBSan), then run the
 # Criterion unit tests (ASan build), every tests/integration/*.bats against
-# build/src/minirt, and the parser fuzz target for 60 s.  Ends with one line
-# `N passed, N failed, N skipped` and exits non-zero if anything failed or a
-# suite could not run.   Usage: sudo tests/run-all.sh
+# build/src/minirt, a few of them again against build-asan/src/minirt
+# (failing on any sanitizer report), and the parser fuzz target for 60 s.
+# Ends with one line `N passed, N failed, N skipped` and exits non-zero if
+# anything failed or a suite could not run.   Usage: sudo tests/run-all.sh
 set -u
 cd "$(dirname "$0")/.." || exit 1
 REPO=$(pwd)
@@ -134,6 +135,50 @@ run_integration_tests() {
   done
 }
 
+# The suites that drive the most runtime code (create/start/run/delete,
+# exec, the seccomp listener and report monitor, the pty proxy), once more
+# against the ASan+UBSan build (~3 min).  Every sanitizer report goes to a
+# file of its own under $LOGDIR/sanitizer (the tests compare the runtime's
+# output, which must stay as it is); any report fails its suite.  A child
+# that cannot open that file (it is past pivot_root) dies, which fails the
+# test instead.
+ASAN_SUITES=(lifecycle exec seccomp seccomp_report terminal)
+
+run_asan_integration_tests() {
+  local name f tap status dir="$LOGDIR/sanitizer" reports r
+  for name in "${ASAN_SUITES[@]}"; do
+    f=tests/integration/$name.bats
+    tap="$LOGDIR/asan-$name.tap"
+    if [ ! -e "$f" ]; then
+      say "asan/$name: $f does not exist"
+      failed=$((failed + 1))
+      continue
+    fi
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    (
+      export MINIRT="$REPO/build-asan/src/minirt" AGENT="$REPO/build-asan/contrib/minirt-seccomp-agent"
+      # halt_on_error=0: UBSan goes on after a report (ASan stops anyway),
+      # so one finding does not hide the rest of the suite's.
+      export ASAN_OPTIONS="log_path=$dir/report:detect_leaks=1:print_stacktrace=1:halt_on_error=0"
+      export UBSAN_OPTIONS="log_path=$dir/report:print_stacktrace=1:halt_on_error=0"
+      isolated 1200 "$tap" bats --tap "$f"
+    )
+    status=$?
+    reports=$(find "$dir" -type f -size +0c | sort)
+    if [ -n "$reports" ]; then
+      say "asan/$name: sanitizer reports:"
+      for r in $reports; do
+        say "# $r"
+        head -n 40 "$r" | sed 's/^/# /'
+      done
+      # One failure per report, whatever the tests said.
+      printf 'not ok sanitizer report %s\n' $reports >>"$tap"
+    fi
+    tally "asan/$name" "$tap" "$status"
+  done
+}
+
 run_fuzz() {
   if [ ! -x tests/fuzz/run.sh ]; then
     say "-- fuzz: tests/fuzz/run.sh not present, skipped"
@@ -170,6 +215,8 @@ say "== unit tests (build-asan)"
 run_unit_tests
 say "== integration tests (build/src/minirt)"
 run_integration_tests
+say "== integration tests under ASan+UBSan (build-asan/src/minirt): ${ASAN_SUITES[*]}"
+run_asan_integration_tests
 say "== fuzz"
 run_fuzz
 
