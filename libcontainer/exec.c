@@ -21,6 +21,7 @@
 #include "exec.h"
 #include "foreground.h"
 #include "lifecycle.h"
+#include "minirt/rootless.h"
 #include "process.h"
 #include "seccomp_monitor.h"
 #include "seccomp_report.h"
@@ -192,6 +193,8 @@ out:
   if (mrt_exec_process_build (p->spec->process, o, &p->proc, err) < 0)
     return -1;
   if (check_stdio_options (p->proc, o, err) < 0)
+    return -1;
+  if (geteuid () != 0 && mrt_rootless_validate_user (p->spec->linux_, &p->proc->user, err) < 0)
     return -1;
   unsigned short rows, cols;
   if (p->proc->terminal && o->console_socket == NULL && mrt_foreground_host_winsize (&rows, &cols))

@@ -145,14 +145,20 @@ mrt_rootless_validate (const struct mrt_spec *spec, bool has_userns, bool create
                                    i, m->options[j]);
         }
     }
-  const struct mrt_process *p = spec->process;
-  if (p == NULL)
-    return 0;
-  if (!id_mapped (l->uid_mappings, l->n_uid_mappings, p->user.uid))
+  return spec->process ? mrt_rootless_validate_user (l, &spec->process->user, err) : 0;
+}
+
+int
+mrt_rootless_validate_user (const struct mrt_linux *l, const struct mrt_user *u, mrt_error_t *err)
+{
+  /* A joined user namespace's maps are not in the config: the kernel
+   * judges those ids. */
+  bool maps = l && l->n_uid_mappings > 0 && l->n_gid_mappings > 0;
+  if (maps && !id_mapped (l->uid_mappings, l->n_uid_mappings, u->uid))
     return mrt_error_make (err, 0, "process.user.uid: cannot set uid to unmapped user in user namespace");
-  if (!id_mapped (l->gid_mappings, l->n_gid_mappings, p->user.gid))
+  if (maps && !id_mapped (l->gid_mappings, l->n_gid_mappings, u->gid))
     return mrt_error_make (err, 0, "process.user.gid: cannot set gid to unmapped user in user namespace");
-  if (p->user.n_additional_gids > 0)
+  if (u->n_additional_gids > 0)
     return mrt_error_make (err, 0,
                            "process.user.additionalGids: cannot set any additional groups in a rootless container");
   return 0;

@@ -48,5 +48,9 @@ bool mrt_cgroup_error_ignorable (bool rootless, const char *cgroups_path, int er
  * creates or joins one; `creates`: it creates it (then maps are needed).
  * One-line errors naming the field. */
 int mrt_rootless_validate (const struct mrt_spec *spec, bool has_userns, bool creates, mrt_error_t *err);
+/* Its process.user part, also for `exec` (runc's setupUser): uid and gid
+ * mapped by the config's maps (none, a joined namespace: not checked), no
+ * additional groups. */
+int mrt_rootless_validate_user (const struct mrt_linux *l, const struct mrt_user *u, mrt_error_t *err);
 
 #endif

@@ -265,6 +265,13 @@ echo "== hostname"; hostname'
   [ "$status" -eq 0 ] && [[ "$output" == *"$pid"*sleep* ]] || fail "ps: $output"
   run m exec "$CTR_ID" id
   [ "$status" -eq 0 ] && [ "$output" = "uid=0(root) gid=0(root)" ] || fail "exec: $output"
+  # runc's setupUser refusals hold for exec too.
+  run m exec --additional-gids 0 "$CTR_ID" id
+  [ "$status" -ne 0 ] && [[ "$output" == *"cannot set any additional groups in a rootless container" ]] ||
+    fail "exec --additional-gids: $output"
+  run m exec --user 5 "$CTR_ID" id
+  [ "$status" -ne 0 ] && [[ "$output" == *"cannot set uid to unmapped user in user namespace" ]] ||
+    fail "exec --user 5: $output"
   run m pause "$CTR_ID"
   [ "$status" -ne 0 ] && [[ "$output" == *"has no cgroup"* ]] || fail "pause: $output"
   run m kill "$CTR_ID" KILL

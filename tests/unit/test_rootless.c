@@ -435,3 +435,26 @@ Test (rootless_cgroups, v2_delegated_subtree_is_used)
   cleanup_free char *want = xasprintf ("ok v2 1 - %s/c1 %s/c1", me, me);
   cr_expect_str_eq (got, want);
 }
+
+Test (rootless, exec_user_checked_against_the_config_maps)
+{
+  struct mrt_id_mapping map = { 0, 1000, 1 };
+  struct mrt_linux l = { .uid_mappings = &map, .n_uid_mappings = 1, .gid_mappings = &map, .n_gid_mappings = 1 };
+  struct mrt_user root = { 0 }, five = { .uid = 5 }, gid7 = { .gid = 7 };
+  uint32_t gids[] = { 0 };
+  struct mrt_user groups = { .additional_gids = gids, .n_additional_gids = 1 };
+  mrt_error_t err = NULL;
+  cr_expect_eq (mrt_rootless_validate_user (&l, &root, &err), 0);
+  cr_assert_eq (mrt_rootless_validate_user (&l, &five, &err), -1);
+  cr_expect_str_eq (err->msg, "process.user.uid: cannot set uid to unmapped user in user namespace");
+  mrt_error_free (&err);
+  cr_assert_eq (mrt_rootless_validate_user (&l, &gid7, &err), -1);
+  cr_expect_str_eq (err->msg, "process.user.gid: cannot set gid to unmapped user in user namespace");
+  mrt_error_free (&err);
+  /* A joined user namespace: no maps to check against, groups still refused. */
+  struct mrt_linux joined = { 0 };
+  cr_expect_eq (mrt_rootless_validate_user (&joined, &five, &err), 0);
+  cr_assert_eq (mrt_rootless_validate_user (&joined, &groups, &err), -1);
+  cr_expect_str_eq (err->msg, "process.user.additionalGids: cannot set any additional groups in a rootless container");
+  mrt_error_free (&err);
+}
