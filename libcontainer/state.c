@@ -345,7 +345,10 @@ mrt_state_record_from_json (const char *json, struct mrt_state_record *r, mrt_er
   if (root == NULL || !YAJL_IS_OBJECT (root))
     {
       yajl_tree_free (root);
-      return mrt_error_make (err, EINVAL, "state.json: invalid JSON: %s", errbuf);
+      /* yajl's message goes on to quote the text over more lines: an
+       * error is one line. */
+      errbuf[strcspn (errbuf, "\n")] = '\0';
+      return mrt_error_make (err, EINVAL, "state.json: invalid JSON: %s", errbuf[0] ? errbuf : "not an object");
     }
   r->oci_version = tree_str (root, "ociVersion");
   r->id = tree_str (root, "id");
@@ -448,7 +451,9 @@ mrt_state_read (const struct mrt_state_dir *d, struct mrt_state_record *r, mrt_e
     return mrt_error_sys (err, "read state of `%s`", d->id);
   if (mrt_read_fd (fd, STATE_MAX_SIZE, &json, NULL, err) < 0)
     return mrt_error_prefix (err, "read state of `%s`", d->id);
-  return mrt_state_record_from_json (json, r, err);
+  if (mrt_state_record_from_json (json, r, err) < 0)
+    return mrt_error_prefix (err, "container `%s`", d->id);
+  return 0;
 }
 
 /* ---- liveness ------------------------------------------------------------ */

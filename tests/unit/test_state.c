@@ -124,6 +124,10 @@ Test (state, record_json_roundtrip)
   free (json);
 
   cr_expect_lt (mrt_state_record_from_json ("{not json", &back, &err), 0);
+  cr_expect_null (strchr (err->msg, '\n'), "not one line: %s", err->msg);
+  mrt_error_free (&err);
+  cr_expect_lt (mrt_state_record_from_json ("garbage\n", &back, &err), 0);
+  cr_expect_null (strchr (err->msg, '\n'), "not one line: %s", err->msg);
   mrt_error_free (&err);
   cr_expect_lt (mrt_state_record_from_json ("{\"pid\": 3}", &back, &err), 0);
   mrt_error_free (&err);
