@@ -6,12 +6,14 @@
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "namespaces.h"
 #include "syscalls.h"
@@ -225,6 +227,97 @@ write_map (pid_t pid, const char *file, const struct mrt_id_mapping *m, size_t n
   return 0;
 }
 
+/* The first executable `name` in $PATH (runc looks newuidmap up the same
+ * way), or NULL. */
+static char *
+find_in_path (const char *name)
+{
+  const char *path = getenv ("PATH");
+  cleanup_free char *copy = xstrdup (path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+  char *save = NULL;
+  for (char *dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
+    {
+      char *full = xasprintf ("%s/%s", *dir ? dir : ".", name);
+      if (access (full, X_OK) == 0)
+        return full;
+      free (full);
+    }
+  return NULL;
+}
+
+/* newuidmap/newgidmap PID ID HOSTID SIZE...: the setuid helpers that may
+ * grant a user the ranges /etc/subuid and /etc/subgid give it.  Their
+ * complaint (first line of stderr) ends up in the error. */
+static int
+run_map_tool (const char *tool, pid_t pid, const struct mrt_id_mapping *m, size_t n, const char *field,
+              mrt_error_t *err)
+{
+  cleanup_free char *exe = find_in_path (tool);
+  if (exe == NULL)
+    return mrt_error_make (err, EPERM, "%s: more than your own id needs %s, which is not in $PATH", field, tool);
+  char **argv = xmalloc0 ((2 + 3 * n + 1) * sizeof (char *));
+  argv[0] = xstrdup (tool);
+  argv[1] = xasprintf ("%d", (int)pid);
+  for (size_t i = 0; i < n; i++)
+    {
+      argv[2 + 3 * i] = xasprintf ("%" PRIu32, m[i].container_id);
+      argv[3 + 3 * i] = xasprintf ("%" PRIu32, m[i].host_id);
+      argv[4 + 3 * i] = xasprintf ("%" PRIu32, m[i].size);
+    }
+  int out[2] = { -1, -1 };
+  pid_t child = -1;
+  if (pipe2 (out, O_CLOEXEC) == 0)
+    child = fork ();
+  if (child == 0)
+    {
+      dup2 (out[1], STDOUT_FILENO);
+      dup2 (out[1], STDERR_FILENO);
+      execv (exe, argv);
+      _exit (127);
+    }
+  int saved_errno = errno;
+  for (size_t i = 0; i < 2 + 3 * n; i++)
+    free (argv[i]);
+  free (argv);
+  if (out[1] >= 0)
+    close (out[1]);
+  if (child < 0)
+    {
+      if (out[0] >= 0)
+        close (out[0]);
+      errno = saved_errno;
+      return mrt_error_sys (err, "%s: run %s", field, exe);
+    }
+  char msg[512];
+  size_t len = 0;
+  ssize_t r;
+  while ((r = read (out[0], msg + len, sizeof (msg) - 1 - len)) > 0 || (r < 0 && errno == EINTR))
+    if (r > 0)
+      len += (size_t)r;
+  close (out[0]);
+  msg[len] = '\0';
+  msg[strcspn (msg, "\n")] = '\0';
+  int status = 0;
+  while (waitpid (child, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
+    return 0;
+  return mrt_error_make (err, 0, "%s: %s %d failed%s%s", field, exe, (int)pid, *msg ? ": " : "", msg);
+}
+
+/* A map written directly, or, refused to a non-root user, by the tool. */
+static int
+write_map_or_tool (pid_t pid, const char *file, const char *tool, const struct mrt_id_mapping *m, size_t n,
+                   const char *field, mrt_error_t *err)
+{
+  if (write_map (pid, file, m, n, field, err) == 0)
+    return 0;
+  if (geteuid () == 0 || (*err)->errno_ != EPERM)
+    return -1;
+  mrt_error_free (err);
+  return run_map_tool (tool, pid, m, n, field, err);
+}
+
 int
 mrt_ns_write_id_maps (pid_t pid, const struct mrt_linux *linux_, const struct mrt_ns_plan *plan, mrt_error_t *err)
 {
@@ -232,18 +325,25 @@ mrt_ns_write_id_maps (pid_t pid, const struct mrt_linux *linux_, const struct mr
     return 0;
   if (linux_->n_uid_mappings == 0 || linux_->n_gid_mappings == 0)
     return mrt_error_make (err, EINVAL, "linux.uidMappings/gidMappings: required with a new user namespace");
-  if (write_map (pid, "uid_map", linux_->uid_mappings, linux_->n_uid_mappings, "linux.uidMappings", err) < 0)
+  /* runc (requiresRootOrMappingTool): a non-root user mapping only its own
+   * gid writes the map itself, which the kernel takes only after setgroups
+   * is denied; any other gid map is newgidmap's, and setgroups stays. */
+  const struct mrt_id_mapping *g = linux_->gid_mappings;
+  bool own_gid_only
+      = linux_->n_gid_mappings == 1 && g[0].container_id == 0 && g[0].host_id == getegid () && g[0].size == 1;
+  if (write_map_or_tool (pid, "uid_map", "newuidmap", linux_->uid_mappings, linux_->n_uid_mappings, "linux.uidMappings",
+                         err)
+      < 0)
     return -1;
-  /* Without CAP_SETGID in the parent user namespace the kernel only
-   * accepts a gid_map after setgroups is denied. */
-  if (geteuid () != 0)
+  if (geteuid () != 0 && own_gid_only)
     {
       cleanup_free char *path = xasprintf ("/proc/%d/setgroups", (int)pid);
       cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
       if (fd < 0 || write (fd, "deny", 4) != 4)
         return mrt_error_sys (err, "linux.gidMappings: write %s", path);
     }
-  return write_map (pid, "gid_map", linux_->gid_mappings, linux_->n_gid_mappings, "linux.gidMappings", err);
+  return write_map_or_tool (pid, "gid_map", "newgidmap", linux_->gid_mappings, linux_->n_gid_mappings,
+                            "linux.gidMappings", err);
 }
 
 int

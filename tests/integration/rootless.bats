@@ -42,6 +42,7 @@ setup() {
   as_user "$MINIRT" spec --rootless || return 1
   DELEG=
   ROOT_STATE=
+  SUBLINE=
 }
 
 teardown() {
@@ -68,6 +69,9 @@ teardown() {
     find "$d" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
     rmdir "$d" 2>/dev/null
   done
+  if [ -n "$SUBLINE" ]; then
+    sed -i "\|^$SUBLINE\$|d" /etc/subuid /etc/subgid
+  fi
   grep -F " $WORK" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do
     umount -l "$m" 2>/dev/null
   done
@@ -375,4 +379,29 @@ echo "== hostname"; hostname'
   [[ "$out_minirt" == *"$(cat /proc/self/cgroup)" ]] || fail "$out_minirt"
   [ "$(stat -c '%a' "$WORK/xdg/minirt")" = 1700 ] || fail "$(ls -la "$WORK/xdg")"
   [ -z "$(ls "$WORK/xdg/minirt")" ] || fail "state left: $(ls "$WORK/xdg/minirt")"
+}
+
+@test "rootless: ids beyond the user's own are mapped by newuidmap/newgidmap from /etc/subuid, as by runc" {
+  need_runc
+  command -v newuidmap >/dev/null && command -v newgidmap >/dev/null || skip "newuidmap/newgidmap (uidmap) not installed"
+  local base=$((2000000000 + ($$ % 1000) * 65536))
+  SUBLINE="$RUSER:$base:65536"
+  echo "$SUBLINE" >> /etc/subuid
+  echo "$SUBLINE" >> /etc/subgid
+  args sh -c 'cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; id; grep Groups /proc/self/status'
+  cfg ".linux.uidMappings += [{\"containerID\": 1, \"hostID\": $base, \"size\": 10}]
+       | .linux.gidMappings += [{\"containerID\": 1, \"hostID\": $base, \"size\": 10}]"
+  both
+  [ "$mst" -eq 0 ] || fail "minirt: $mout"
+  [ "$rst" -eq 0 ] || fail "runc: $rout"
+  [[ "$mout" == *"         1 $(printf '%10d' "$base")         10"* ]] || fail "$mout"
+  # A gid map beyond one's own gid leaves setgroups allowed (runc's rule).
+  [[ "$mout" == *allow* ]] || fail "$mout"
+  [ "$mout" = "$rout" ] || fail "$(diff <(echo "$rout") <(echo "$mout"))"
+  # A range /etc/subuid does not grant: refused by newuidmap, under both.
+  cfg ".linux.uidMappings[1].hostID = $((base + 100000))"
+  both
+  [ "$mst" -ne 0 ] && [ "$rst" -ne 0 ] || fail "minirt $mst: $mout / runc $rst: $rout"
+  [[ "$mout" == "minirt: linux.uidMappings: "*newuidmap*"not allowed"* ]] || fail "minirt: $mout"
+  [ -z "$(ls "$WORK/state")" ] || fail "state left: $(ls "$WORK/state")"
 }
