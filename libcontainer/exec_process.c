@@ -133,6 +133,9 @@ parse_id (const char *s, const char *what, uint32_t *out, mrt_error_t *err)
   unsigned long long v = strtoull (s, &end, 10);
   if (errno || *end != '\0' || v > UINT32_MAX)
     return mrt_error_make (err, 0, "--user: %s \"%s\" is not a number", what, s);
+  /* (uid_t)-1: setresuid would change nothing and leave the process root. */
+  if (v == UINT32_MAX)
+    return mrt_error_make (err, 0, "--user: %s %s is out of range", what, s);
   *out = (uint32_t)v;
   return 0;
 }
@@ -210,6 +213,8 @@ apply_gids (struct mrt_user *u, const struct mrt_exec_options *o, mrt_error_t *e
       unsigned long long v = isdigit ((unsigned char)*s) ? strtoull (s, &end, 10) : (end = (char *)s, 0);
       if (*s == '\0' || errno || *end != '\0' || v > UINT32_MAX)
         return mrt_error_make (err, 0, "--additional-gids: \"%s\" is not a non-negative number", s);
+      if (v == UINT32_MAX) /* (gid_t)-1 */
+        return mrt_error_make (err, 0, "--additional-gids: %s is out of range", s);
       u->additional_gids[u->n_additional_gids++] = (uint32_t)v;
     }
   return 0;

@@ -15,9 +15,14 @@ static int
 parse_user (struct sj_ctx *c, yajl_val v, void *out)
 {
   struct mrt_user *u = out;
-  if (sj_u32 (c, v, "uid", false, &u->uid) < 0 || sj_u32 (c, v, "gid", false, &u->gid) < 0
+  /* 4294967295 is (uid_t)-1, no id: setresuid(-1, -1, -1) changes nothing
+   * and the process would stay root. */
+  uint64_t uid_v = u->uid, gid_v = u->gid;
+  if (sj_u64 (c, v, "uid", false, UINT32_MAX - 1, &uid_v) < 0 || sj_u64 (c, v, "gid", false, UINT32_MAX - 1, &gid_v) < 0
       || sj_opt_u64 (c, v, "umask", 0777, &u->umask) < 0 || sj_string (c, v, "username", false, &u->username) < 0)
     return -1;
+  u->uid = (uint32_t)uid_v;
+  u->gid = (uint32_t)gid_v;
   yajl_val a;
   if (sj_array (c, v, "additionalGids", false, &a) < 0)
     return -1;
@@ -30,7 +35,7 @@ parse_user (struct sj_ctx *c, yajl_val v, void *out)
     {
       uint64_t gid = 0;
       size_t m = sj_push_index (c, i);
-      if (sj_val_u64 (c, a->u.array.values[i], UINT32_MAX, &gid) < 0)
+      if (sj_val_u64 (c, a->u.array.values[i], UINT32_MAX - 1, &gid) < 0)
         return -1;
       u->additional_gids[i] = (uint32_t)gid;
       sj_pop (c, m);

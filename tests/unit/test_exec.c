@@ -149,6 +149,15 @@ Test (exec, flag_errors)
   cr_expect_lt (mrt_exec_process_build (base, &o, &p, &err), 0);
   cr_expect_str_eq (err->msg, "--user: gid \"x\" is not a number");
   mrt_error_free (&err);
+  /* (uid_t)-1: setresuid(-1, -1, -1) would leave the process root. */
+  o.user = "4294967295";
+  cr_expect_lt (mrt_exec_process_build (base, &o, &p, &err), 0);
+  cr_expect_str_eq (err->msg, "--user: uid 4294967295 is out of range");
+  mrt_error_free (&err);
+  o.user = "1000:4294967295";
+  cr_expect_lt (mrt_exec_process_build (base, &o, &p, &err), 0);
+  cr_expect_str_eq (err->msg, "--user: gid 4294967295 is out of range");
+  mrt_error_free (&err);
   o.user = NULL;
   o.cwd = "tmp";
   cr_expect_lt (mrt_exec_process_build (base, &o, &p, &err), 0);
@@ -160,6 +169,10 @@ Test (exec, flag_errors)
   o.n_additional_gids = 1;
   cr_expect_lt (mrt_exec_process_build (base, &o, &p, &err), 0);
   cr_expect_str_eq (err->msg, "--additional-gids: \"-1\" is not a non-negative number");
+  mrt_error_free (&err);
+  gids[0] = "4294967295";
+  cr_expect_lt (mrt_exec_process_build (base, &o, &p, &err), 0);
+  cr_expect_str_eq (err->msg, "--additional-gids: 4294967295 is out of range");
   mrt_error_free (&err);
   o.n_additional_gids = 0;
   const char *env[] = { "NOEQUALS" };

@@ -332,10 +332,10 @@ Test (spec_docs, integer_edges)
 {
   struct mrt_spec *s
       = parse_ok ("{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"],\"cwd\":\"/\","
-                  "\"user\":{\"uid\":-0,\"gid\":4294967295},\"oomScoreAdj\":-0},\"linux\":{\"resources\":{\"cpu\":"
+                  "\"user\":{\"uid\":-0,\"gid\":4294967294},\"oomScoreAdj\":-0},\"linux\":{\"resources\":{\"cpu\":"
                   "{\"quota\":-9223372036854775808,\"shares\":18446744073709551615}}}}");
   cr_assert_eq (s->process->user.uid, 0);
-  cr_assert_eq (s->process->user.gid, 4294967295u);
+  cr_assert_eq (s->process->user.gid, 4294967294u);
   cr_assert_eq (s->process->oom_score_adj.value, 0);
   cr_assert_eq (s->linux_->resources->cpu->quota.value, INT64_MIN);
   cr_assert_eq (s->linux_->resources->cpu->shares.value, UINT64_MAX);

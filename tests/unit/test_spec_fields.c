@@ -71,7 +71,7 @@ Test (spec_fields, process_basics)
   cr_assert (p->user.umask.set && p->user.umask.value == 022);
   cr_assert_eq (p->user.n_additional_gids, 2);
   cr_assert_eq (p->user.additional_gids[0], 5);
-  cr_assert_eq (p->user.additional_gids[1], 4294967295u);
+  cr_assert_eq (p->user.additional_gids[1], 4294967294u);
   cr_assert_str_eq (p->user.username, "me");
   cr_assert_eq (p->n_args, 3);
   cr_assert_str_eq (p->args[0], "/bin/sh");
