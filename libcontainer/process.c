@@ -13,7 +13,8 @@
  *   cgroups) -> createRuntime + prestart hooks (runtime ns) -> tell
  *   child to go on (GO).
  * child (child_main below):
- *   0. close the parent's fds (lock, state dir); join the v1 cgroups
+ *   0. close the parent's fds (lock, state dir) and the caller's stray
+ *      ones (close_inherited_fds); join the v1 cgroups
  *      (write "0" to each `tasks`) and say JOINED; PR_SET_DUMPABLE 0,
  *      PDEATHSIG while the parent may still die half-way; wait for GO
  *   1. the late namespaces (cgroup namespace rooted at the container's
@@ -42,12 +43,14 @@
  * binary.  Until that execve the child is non-dumpable (PR_SET_DUMPABLE 0),
  * so processes in the container cannot open /proc/PID/exe (or /proc/PID/fd)
  * of the runtime image while it sets up. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -276,6 +279,32 @@ die_on_term_signals (void)
     }
 }
 
+/* The waiting init is a clone of the runtime: it would hold whatever the
+ * caller left open until `start` (a pipe whose reader waits for EOF, as a
+ * shell pipeline or bats' fd 3 does, would not end; runc's init has only
+ * stdio and the preserved fds).  Every fd minirt opens is close-on-exec,
+ * so one from 3 + preserve_fds on without FD_CLOEXEC is the caller's.
+ * Best effort: execve closes them anyway. */
+static void
+close_inherited_fds (unsigned preserve_fds)
+{
+  DIR *d = opendir ("/proc/self/fd");
+  struct dirent *de;
+  if (d == NULL)
+    return;
+  while ((de = readdir (d)) != NULL)
+    {
+      char *end;
+      long fd = strtol (de->d_name, &end, 10);
+      if (de->d_name[0] < '0' || de->d_name[0] > '9' || *end != '\0' || fd < 3 + (long)preserve_fds || fd == dirfd (d))
+        continue;
+      int flags = fcntl ((int)fd, F_GETFD);
+      if (flags >= 0 && !(flags & FD_CLOEXEC))
+        close ((int)fd);
+    }
+  closedir (d);
+}
+
 static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
 {
   mrt_error_t err = NULL;
@@ -290,6 +319,7 @@ static void __attribute__ ((noreturn)) child_main (struct mrt_launch *l)
   for (size_t i = 0; i < ARRAY_SIZE (l->close_in_child); i++)
     if (l->close_in_child[i] >= 0)
       close (l->close_in_child[i]);
+  close_inherited_fds (l->preserve_fds);
   close (l->sync_parent);
   if (l->cgroup_join && l->cgroup_join->n_tasks > 0)
     {

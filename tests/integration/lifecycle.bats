@@ -401,6 +401,27 @@ status_of() {
   [ "${lines[1]}" = "activated" ]
 }
 
+@test "fds: the waiting init holds only stdio, the preserved fds and its own, not the caller's others (runc's neither)" {
+  set_args sleep 100
+  # A pipe the caller left open (fd 5, its reader waits for EOF) and a
+  # file (fd 6): neither preserved.  fd 3 is.
+  create_ctr --preserve-fds 1 "$CTR_ID" 3<"$BUNDLE/config.json" 5> >(cat >/dev/null) 6</dev/null
+  local pid fd flags target
+  pid=$(minirt state "$CTR_ID" | jq -r .pid)
+  [ "$(readlink "/proc/$pid/fd/3")" = "$BUNDLE/config.json" ]
+  for fd in $(ls "/proc/$pid/fd"); do
+    [ "$fd" -le 3 ] && continue
+    target=$(readlink "/proc/$pid/fd/$fd")
+    [[ "$target" != pipe:* ]] || fail "fd $fd -> $target: the caller's pipe"
+    [ "$target" != /dev/null ] || fail "fd $fd -> /dev/null: one of the caller's (6)"
+    # The rest is its own (the start socket): close-on-exec (O_CLOEXEC = 02000000).
+    flags=$(awk '/^flags:/ {print $2}' "/proc/$pid/fdinfo/$fd")
+    [ $((8#$flags & 8#2000000)) -ne 0 ] || fail "fd $fd -> $target is not close-on-exec"
+  done
+  minirt start "$CTR_ID"
+  [ "$(minirt exec "$CTR_ID" ls /proc/1/fd | tr '\n' ' ')" = "0 1 2 3 " ]
+}
+
 @test "LISTEN_FDS meant for another process (LISTEN_PID not ours, or unset) passes no fd, as runc" {
   set_args sh -c 'echo "[$LISTEN_FDS]"; ls /proc/self/fd | tr "\n" " "'
   # No fd 3 at all: the runtime must not insist on it either.
