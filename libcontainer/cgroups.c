@@ -658,7 +658,7 @@ mrt_cgroup_save (const struct mrt_cgroup *cg)
       fputc (' ', f);
       put_escaped (f, cg->h[i].top);
     }
-  fclose (f);
+  mrt_memstream_close (f);
   return buf;
 }
 

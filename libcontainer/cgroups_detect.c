@@ -168,7 +168,7 @@ parse_mountinfo (const struct mrt_cgroup_config *cfg, struct mrt_cg_layout *v1, 
 static char *
 first_ctrl (const char *ctrls)
 {
-  return strndup (ctrls, strchrnul (ctrls, ',') - ctrls);
+  return xstrndup (ctrls, strchrnul (ctrls, ',') - ctrls);
 }
 
 /* Our own cgroup in each hierarchy, from /proc/self/cgroup. */

@@ -23,7 +23,7 @@ mrt_cg_expand_slice (const char *slice, char **out, mrt_error_t *err)
       *out = xstrdup ("");
       return 0;
     }
-  cleanup_free char *name = strndup (slice, len - 6);
+  cleanup_free char *name = xstrndup (slice, len - 6);
   cleanup_free char *path = xstrdup ("");
   for (char *p = name;; p++)
     {

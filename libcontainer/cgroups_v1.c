@@ -173,8 +173,8 @@ cpuset_copy_down (struct mrt_cgroup *cg, const struct mrt_cg_hier *h, const char
     {
       if (h->path[end] != '/' && h->path[end] != '\0')
         continue;
-      cleanup_free char *dir = strndup (h->path, end);
-      cleanup_free char *parent = strndup (h->path, strrchr (dir, '/') - dir);
+      cleanup_free char *dir = xstrndup (h->path, end);
+      cleanup_free char *parent = xstrndup (h->path, strrchr (dir, '/') - dir);
       for (size_t i = 0; i < ARRAY_SIZE (cpuset_files); i++)
         {
           cleanup_free char *cur = mrt_cg_read (dir, cpuset_files[i]);
@@ -252,7 +252,7 @@ mrt_cg_v1_prepare_cpuset (struct mrt_cgroup *cg, mrt_error_t *err)
           const char *val = k + 1 < n ? lv[k + 1].val[i] : NULL;
           if (val == NULL)
             {
-              cleanup_free char *parent = strndup (cur->dir, strrchr (cur->dir, '/') - cur->dir);
+              cleanup_free char *parent = xstrndup (cur->dir, strrchr (cur->dir, '/') - cur->dir);
               read_val = mrt_cg_read (parent, cpuset_files[i]);
               if (read_val == NULL)
                 {

@@ -100,7 +100,7 @@ mrt_cg_v2_enable_controllers (struct mrt_cgroup *cg, const char *from, mrt_error
     {
       if (end != flen && leaf[end] != '/')
         continue;
-      cleanup_free char *dir = strndup (leaf, end);
+      cleanup_free char *dir = xstrndup (leaf, end);
       cleanup_free char *avail = mrt_cg_read (dir, "cgroup.controllers");
       cleanup_free char *enabled = mrt_cg_read (dir, "cgroup.subtree_control");
       if (avail == NULL)

@@ -65,7 +65,7 @@ mrt_exec_subcgroups_parse (const char *const *args, size_t n, struct mrt_exec_su
           v[len++].path = xstrdup (path);
           continue;
         }
-      cleanup_free char *ctrls = strndup (arg, (size_t)(colon - arg));
+      cleanup_free char *ctrls = xstrndup (arg, (size_t)(colon - arg));
       char *save = NULL;
       if (*ctrls == '\0' || ctrls[strlen (ctrls) - 1] == ',' || *ctrls == ',' || strstr (ctrls, ",,"))
         {

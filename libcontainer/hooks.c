@@ -102,7 +102,7 @@ hook_child (const struct mrt_hook *hook, char *const *argv, char *const *envp, i
    * container's (create hands its stdio over) or a client's JSON channel. */
   if (fcntl (2, F_GETFD) < 0)
     {
-      int null = open ("/dev/null", O_WRONLY);
+      int null = open ("/dev/null", O_WRONLY | O_CLOEXEC);
       if (null < 0 || dup2 (null, 1) < 0)
         goto fail;
     }

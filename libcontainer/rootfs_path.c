@@ -102,7 +102,7 @@ mkdir_leaf_fast (int rootfd, const char *path, mode_t mode)
   size_t leaf_len = len - (size_t)(leaf - path);
   if (leaf_len == 0 || leaf_len >= NAME_MAX || (leaf[0] == '.' && (leaf_len == 1 || (leaf_len == 2 && leaf[1] == '.'))))
     return -1;
-  cleanup_free char *dir = slash ? strndup (path, (size_t)(slash - path)) : xstrdup ("");
+  cleanup_free char *dir = slash ? xstrndup (path, (size_t)(slash - path)) : xstrdup ("");
   if (dir == NULL)
     return -1;
   cleanup_close int parent = mrt_open_in_root (rootfd, dir, O_PATH | O_DIRECTORY);
@@ -135,9 +135,7 @@ mrt_open_parent_in_root (int rootfd, const char *path, const char **name, mrt_er
     len--;
   const char *slash = memrchr (path, '/', len);
   *name = slash ? slash + 1 : path;
-  cleanup_free char *dir = slash ? strndup (path, slash - path) : xstrdup ("");
-  if (dir == NULL)
-    return mrt_error_make (err, ENOMEM, "strndup");
+  cleanup_free char *dir = slash ? xstrndup (path, slash - path) : xstrdup ("");
   return mrt_mkdir_in_root (rootfd, dir, 0755, err);
 }
 

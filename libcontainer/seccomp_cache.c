@@ -108,7 +108,7 @@ cache_key (const struct mrt_seccomp *p, unsigned int options, size_t *len)
                  (unsigned long long)s->args[k].value_two);
       fputc ('\n', f);
     }
-  fclose (f);
+  mrt_memstream_close (f);
   return buf;
 }
 

@@ -132,7 +132,7 @@ check_keys (const struct mrt_profile *p, struct findings *f)
       if (strchr (key, '[') || strchr (key, ']'))
         continue; /* an array element, not a key */
       size_t plen = (size_t)(key - path);
-      cleanup_free char *parent = plen ? strndup (path, plen - 1) : xstrdup ("");
+      cleanup_free char *parent = plen ? xstrndup (path, plen - 1) : xstrdup ("");
       const char *const *set = NULL, *const *extra = NULL;
       unsigned a, b;
       char tail[32];
@@ -529,7 +529,7 @@ check_compiles (const struct mrt_profile *p, struct findings *f)
   const char *prefix = "linux.seccomp.";
   if (p->format != MRT_PROFILE_DOCKER && strncmp (msg, prefix, strlen (prefix)) == 0)
     {
-      cleanup_free char *path = strndup (msg + strlen (prefix), strcspn (msg + strlen (prefix), ": "));
+      cleanup_free char *path = xstrndup (msg + strlen (prefix), strcspn (msg + strlen (prefix), ": "));
       line = mrt_profile_line_of (p, path);
     }
   add (f, true, line, "minirt would refuse this profile: %s", msg);

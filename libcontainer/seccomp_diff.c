@@ -89,7 +89,7 @@ mrt_seccomp_diff (const struct mrt_seccomp *a, const struct mrt_seccomp *b, size
             fprintf (bf, "  %c %s: %s\n", pass ? '-' : '+', s->name, t);
           count++;
         }
-      fclose (bf);
+      mrt_memstream_close (bf);
       if (count)
         fprintf (out, "%s (%zu):\n%s", titles[pass], count, body);
       *n_changes += count;
@@ -98,6 +98,6 @@ mrt_seccomp_diff (const struct mrt_seccomp *a, const struct mrt_seccomp *b, size
     fprintf (out, "no differences\n");
   sd_view_free (&va);
   sd_view_free (&vb);
-  fclose (out);
+  mrt_memstream_close (out);
   return buf;
 }

@@ -387,6 +387,6 @@ mrt_seccomp_explain (const struct mrt_seccomp *s)
   if (n_danger == 0)
     fprintf (out, "  none\n");
   sd_view_free (&v);
-  fclose (out);
+  mrt_memstream_close (out);
   return buf;
 }

@@ -265,7 +265,7 @@ relocate_error (const struct mrt_profile *p, mrt_error_t *err)
   unsigned line = 1;
   if (rest[pl] == ':')
     {
-      cleanup_free char *path = strndup (rest, pl);
+      cleanup_free char *path = xstrndup (rest, pl);
       line = mrt_profile_line_of_abs (p, path);
     }
   char *n = xasprintf ("%s:%u: %s", p->file, line, rest);

@@ -121,7 +121,7 @@ mrt_seccomp_counts_format (const struct mrt_seccomp_counts *c)
   fputs ("Used forbidden syscalls: ", f);
   for (size_t i = 0; i < c->n; i++)
     fprintf (f, "%s%s (%llux)", i ? ", " : "", c->v[i].name, (unsigned long long)c->v[i].count);
-  fclose (f);
+  mrt_memstream_close (f);
   return out;
 }
 

@@ -39,6 +39,26 @@ xstrdup (const char *s)
 }
 
 char *
+xstrndup (const char *s, size_t n)
+{
+  char *r = strndup (s, n);
+  if (r == NULL)
+    abort ();
+  return r;
+}
+
+void
+mrt_memstream_close (FILE *f)
+{
+  /* A failed write to a memstream is a failed allocation that would
+   * otherwise leave a silently truncated buffer (a seccomp cache key, a
+   * state record): treated like any other allocation failure. */
+  bool failed = ferror (f) != 0;
+  if (fclose (f) != 0 || failed)
+    abort ();
+}
+
+char *
 xasprintf (const char *fmt, ...)
 {
   char *r = NULL;

@@ -62,7 +62,10 @@ mrt_fclosep (FILE **f)
 void *xmalloc0 (size_t size);
 void *xrealloc (void *p, size_t size);
 char *xstrdup (const char *s);
+char *xstrndup (const char *s, size_t n);
 char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+/* fclose an open_memstream() stream; aborts if any write to it failed. */
+void mrt_memstream_close (FILE *f);
 
 /* Read a whole file (at most max_size bytes) into a NUL-terminated buffer. */
 int mrt_read_file (const char *path, size_t max_size, char **out, size_t *len, mrt_error_t *err);

@@ -26,7 +26,7 @@ mrt_parse_ram_bytes (const char *s, int64_t *out)
       while (isdigit ((unsigned char)*p))
         p++;
     }
-  cleanup_free char *num = strndup (s, (size_t)(p - s));
+  cleanup_free char *num = xstrndup (s, (size_t)(p - s));
   if (*p == ' ')
     p++;
   static const char units[] = "kmgtp";
