@@ -68,7 +68,7 @@ gen_capabilities (yajl_gen g)
         {
           char upper[64];
           size_t j;
-          for (j = 0; name[j] && j < sizeof (upper) - 1; j++)
+          for (j = 0; j < sizeof (upper) - 1 && name[j]; j++)
             upper[j] = toupper ((unsigned char)name[j]);
           upper[j] = '\0';
           gen_str (g, upper);
@@ -102,7 +102,7 @@ arch_available (const char *name)
   if (strncmp (name, prefix, strlen (prefix)) != 0)
     return false;
   name += strlen (prefix);
-  for (i = 0; name[i] && i < sizeof (lower) - 1; i++)
+  for (i = 0; i < sizeof (lower) - 1 && name[i]; i++)
     lower[i] = tolower ((unsigned char)name[i]);
   lower[i] = '\0';
   uint32_t token = seccomp_arch_resolve_name (lower);
