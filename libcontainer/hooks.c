@@ -105,6 +105,10 @@ hook_child (const struct mrt_hook *hook, char *const *argv, char *const *envp, i
       int null = open ("/dev/null", O_WRONLY | O_CLOEXEC);
       if (null < 0 || dup2 (null, 1) < 0)
         goto fail;
+      /* With fd 1 closed too, open returned 1 itself, and dup2 onto the
+       * same fd keeps the close-on-exec flag. */
+      if (null == 1 && fcntl (1, F_SETFD, 0) < 0)
+        goto fail;
     }
   else if (dup2 (2, 1) < 0)
     goto fail;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* minirt: parse the global flags, pick the command, print its error once. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -247,10 +249,31 @@ run_main (struct mrt_cli *cli, int argc, char **argv)
   return status;
 }
 
+/* A closed fd 0, 1 or 2 would be taken by the next file the runtime opens
+ * (config.json, state.json, a cgroup file), and an error message meant for
+ * stderr would then be written into it.  /dev/null fills the gaps, as
+ * sudo and systemd do; it is stdio, so not close-on-exec. */
+static void
+ensure_stdio_open (void)
+{
+  for (int fd = 0; fd <= 2; fd++)
+    {
+      if (fcntl (fd, F_GETFD) >= 0 || errno != EBADF)
+        continue;
+      int null = open ("/dev/null", O_RDWR); /* the lowest free fd: this one */
+      if (null >= 0 && null != fd)
+        {
+          dup2 (null, fd);
+          close (null);
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   struct mrt_cli cli = { 0 };
+  ensure_stdio_open ();
   int status = run_main (&cli, argc, argv);
   free (cli.default_root);
   return status;

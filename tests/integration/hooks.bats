@@ -198,3 +198,14 @@ wait_stopped() {
   [ -e "$BUNDLE/shared/second-poststop" ]
   assert_no_leftovers "$CTR_ID"
 }
+
+@test "hooks: with the runtime's stdout and stderr closed, a hook still has an open stdout" {
+  # The hook's stdout is the runtime's stderr, or /dev/null when that is
+  # closed; with fd 1 closed as well the /dev/null open lands on fd 1
+  # itself and must not stay close-on-exec.
+  add_hook prestart "$(make_hook check-stdout "if echo probe; then echo open > '$BUNDLE/shared/stdout'; else echo closed > '$BUNDLE/shared/stdout'; fi")"
+  set_args true
+  minirt run "$CTR_ID" </dev/null >&- 2>&-
+  [ "$(cat "$BUNDLE/shared/stdout")" = open ]
+  assert_no_leftovers "$CTR_ID"
+}
