@@ -4,6 +4,7 @@
  * notifications, each answered (errno or continue) and counted, and the
  * stop (SIGKILL to the init) when the container is to be stopped. */
 #include <errno.h>
+#include <limits.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -95,8 +96,12 @@ client_start (struct client *c, yajl_val root)
     pid = json_int (root, pid_path);
   c->id = xstrdup_ (id ? id : "?");
   c->stop = opts.action == ACTION_STOP || (annot && strcmp (annot, "stop") == 0);
-  if (pid > 0)
+  /* A pid beyond pid_t must not wrap onto another process (4294967297
+   * would be init), which stop would then kill. */
+  if (pid > 0 && pid <= INT_MAX)
     c->pidfd = (int)syscall (SYS_pidfd_open, (pid_t)pid, 0);
+  else
+    errno = ESRCH;
   if (c->stop && c->pidfd < 0)
     logf_ ("container %s: no pid to stop (%lld): %m", c->id, pid);
   logf_ ("container %s: listening (pid %lld%s)", c->id, pid, c->stop ? ", stop on forbidden syscalls" : "");

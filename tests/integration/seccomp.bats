@@ -464,3 +464,27 @@ METRIC=minirt_containers_seccomp_notifier_count_total
   run minirt state "$CTR_ID"
   [ "$status" -ne 0 ]
 }
+
+@test "notifier agent: a containerProcessState pid beyond pid_t is not wrapped onto another process" {
+  start_agent --action stop
+  # 4294967297 wrapped to pid_t is 1: stop would have killed init.  Any fd
+  # does as the listener; the agent drops it at its first (failed) receive.
+  python3 - "$AGENT_DIR/agent.sock" <<'PY'
+import json, socket, sys
+state = {"ociVersion": "1.0.2", "fds": ["seccompFd"], "pid": 4294967297,
+         "metadata": "", "state": {"ociVersion": "1.0.2", "id": "static-bigpid", "status": "creating",
+                                   "pid": 4294967297, "bundle": "/"}}
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+with open("/dev/null") as f:
+    socket.send_fds(s, [json.dumps(state).encode()], [f.fileno()])
+s.close()
+PY
+  local i
+  for i in $(seq 50); do
+    grep -q 'container static-bigpid: listening' "$AGENT_DIR/stderr" && break
+    sleep 0.1
+  done
+  grep -qF 'container static-bigpid: no pid to stop (4294967297)' "$AGENT_DIR/stderr" || fail "$(cat "$AGENT_DIR/stderr")"
+  grep -qF 'container static-bigpid: listening (pid 4294967297, stop on forbidden syscalls)' "$AGENT_DIR/stderr"
+}
