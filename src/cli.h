@@ -44,6 +44,9 @@ const struct mrt_command *mrt_command_find (const char *name);
  * returns the process exit status.  Also used for `seccomp <sub>`. */
 int mrt_run_command (struct mrt_cli *cli, const struct mrt_command *cmd, int argc, char **argv);
 
+/* --preserve-fds N: fds 3..3+N-1 must be the caller's (main.c). */
+int mrt_cli_check_preserved_fds (unsigned n, mrt_error_t *err);
+
 void mrt_print_usage (FILE *out);
 void mrt_print_command_help (const struct mrt_command *cmd, FILE *out);
 

@@ -54,7 +54,7 @@ mrt_cmd_exec (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_opt
     .ignore_paused = mrt_opt_get (t, v, "ignore-paused")->on,
   };
   int status = 0;
-  if (mrt_container_exec (&cli->ctx, &o, &status, err) < 0)
+  if (mrt_cli_check_preserved_fds (o.preserve_fds, err) < 0 || mrt_container_exec (&cli->ctx, &o, &status, err) < 0)
     {
       /* As runc: 255, so that a failed exec is not mistaken for a process
        * that ran and exited 1. */

@@ -69,7 +69,8 @@ mrt_cmd_create (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_o
   struct create_args a;
   (void)argc;
   create_args_fill (&a, cmd, v, argv[0]);
-  int r = mrt_container_create (&cli->ctx, &a.opts, err);
+  int r = mrt_cli_check_preserved_fds (a.opts.preserve_fds, err) < 0 ? -1
+                                                                     : mrt_container_create (&cli->ctx, &a.opts, err);
   create_args_free (&a);
   return r < 0 ? -1 : 0;
 }
@@ -82,7 +83,9 @@ mrt_cmd_run (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optv
   int status = 0;
   (void)argc;
   create_args_fill (&a, cmd, v, argv[0]);
-  int r = mrt_container_run (&cli->ctx, &a.opts, &status, err);
+  int r = mrt_cli_check_preserved_fds (a.opts.preserve_fds, err) < 0
+              ? -1
+              : mrt_container_run (&cli->ctx, &a.opts, &status, err);
   create_args_free (&a);
   if (r < 0)
     return -1;

@@ -141,6 +141,25 @@ fail (struct mrt_cli *cli, mrt_error_t *err)
   return EXIT_FAILURE;
 }
 
+/* The caller's fds came through its execve, so they are not close-on-exec;
+ * one in 3..3+n-1 that is was opened by minirt itself (its --log file when
+ * the caller passed fewer fds than it asked for), which the container
+ * must not get.  (runc hands over its own log then.)  The library cannot
+ * tell: its callers may preserve fds they opened close-on-exec. */
+int
+mrt_cli_check_preserved_fds (unsigned n, mrt_error_t *err)
+{
+  for (unsigned fd = 3; fd < 3 + n; fd++)
+    {
+      /* A closed one is the library's error, in its turn. */
+      int flags = fcntl ((int)fd, F_GETFD);
+      if (flags >= 0 && (flags & FD_CLOEXEC))
+        return mrt_error_make (
+            err, 0, "--preserve-fds: fd %u: not passed by the caller (minirt's own, e.g. its --log file)", fd);
+    }
+  return 0;
+}
+
 static int
 usage_error (struct mrt_cli *cli, const struct mrt_command *cmd, mrt_error_t *err)
 {

@@ -377,6 +377,15 @@ $expected"
   [[ "$output" == *"--preserve-fds"* ]] || fail "$output"
 }
 
+@test "exec: --preserve-fds never hands over minirt's own --log file when the caller passed no fd 3" {
+  start_ctr
+  # 3<&-: nothing at fd 3, so the --log file is opened there.
+  run minirt --log "$BUNDLE/exec.log" exec --preserve-fds 1 "$CTR_ID" ls -l /proc/self/fd 3<&-
+  [ "$status" -eq 255 ] || fail "status $status: $output"
+  [[ "$output" == *"--preserve-fds: fd 3: not passed by the caller"* ]] || fail "$output"
+  [[ "$output" != *exec.log* ]] || fail "the log reached the process: $output"
+}
+
 @test "exec: the cwd cannot be a host directory (CVE-2024-21626 class)" {
   start_ctr
   run minirt exec --preserve-fds 1 --cwd /proc/self/fd/3 "$CTR_ID" pwd 3< /

@@ -422,6 +422,23 @@ status_of() {
   [ "$(minirt exec "$CTR_ID" ls /proc/1/fd | tr '\n' ' ')" = "0 1 2 3 " ]
 }
 
+@test "fds: --preserve-fds never hands over minirt's own --log file when the caller passed no fd 3" {
+  set_args ls -l /proc/self/fd
+  local c
+  for c in run create; do
+    # 3<&-: nothing at fd 3, so the --log file is opened there.
+    run --separate-stderr minirt --log "$BUNDLE/minirt.log" "$c" --preserve-fds 1 "$CTR_ID" 3<&-
+    [ "$status" -eq 1 ] || fail "$c: status $status: $output"
+    [[ "$stderr" == *"--preserve-fds: fd 3: not passed by the caller"* ]] || fail "$c: $stderr"
+    [[ "$output" != *minirt.log* ]] || fail "$c: the log reached the container: $output"
+    [ ! -e "$STATE_ROOT/$CTR_ID" ]
+  done
+  # A caller's fd 3 still goes through.
+  run --separate-stderr minirt --log "$BUNDLE/minirt.log" run --preserve-fds 1 "$CTR_ID" 3<"$BUNDLE/config.json"
+  [ "$status" -eq 0 ] || fail "$stderr"
+  [[ "$output" == *"3 -> $BUNDLE/config.json"* ]] || fail "$output"
+}
+
 @test "LISTEN_FDS meant for another process (LISTEN_PID not ours, or unset) passes no fd, as runc" {
   set_args sh -c 'echo "[$LISTEN_FDS]"; ls /proc/self/fd | tr "\n" " "'
   # No fd 3 at all: the runtime must not insist on it either.
