@@ -580,6 +580,19 @@ $rp"
   [ "$status" -eq 0 ] || fail "$output"
 }
 
+# runc's side of a comparison under script(1).  Under load runc 1.1.5's
+# container sometimes prints "stty: standard input: No child processes"
+# (seen in 3 of ~6 runs on a busy machine; minirt's output was right each
+# time): such a run of the reference is taken again, up to 3 times.
+runc_under_script() {
+  local out i
+  for i in 1 2 3; do
+    out=$(script -qec "$1" /dev/null < /dev/null | tr -d '\r\0^@')
+    [[ "$out" == *"stty: standard input"* ]] || break
+  done
+  printf '%s\n' "$out"
+}
+
 @test "exec -t and a foreground run with process.terminal: the same as runc under script(1)" {
   command -v runc >/dev/null || skip "no runc"
   command -v script >/dev/null || skip "no script(1)"
@@ -588,7 +601,7 @@ $rp"
   # script(1) echoes a NUL of its own somewhere in the output: dropped.
   local m r
   m=$(script -qec "stty rows 20 cols 60; $MINIRT --root $STATE_ROOT run $CTR_ID; echo status=\$?" /dev/null < /dev/null | tr -d '\r\0^@')
-  r=$(script -qec "stty rows 20 cols 60; runc --root $RUNC_ROOT run $CTR_ID-runc; echo status=\$?" /dev/null < /dev/null | tr -d '\r\0^@')
+  r=$(runc_under_script "stty rows 20 cols 60; runc --root $RUNC_ROOT run $CTR_ID-runc; echo status=\$?")
   [ "$m" = "$r" ] || fail "run: minirt:
 $m
 runc:
@@ -602,7 +615,7 @@ $r"
   runc_ run -d --bundle "$BUNDLE" "$CTR_ID-runc" < /dev/null > /dev/null 2>&1 || fail "runc run failed"
   local cmd='tty; id; stat -c "%u %g %a" $(tty); stty size; exit 4'
   m=$(script -qec "stty rows 21 cols 61; $MINIRT --root $STATE_ROOT exec -t --user 1000 $CTR_ID sh -c '$cmd'; echo status=\$?" /dev/null < /dev/null | tr -d '\r\0^@')
-  r=$(script -qec "stty rows 21 cols 61; runc --root $RUNC_ROOT exec -t --user 1000 $CTR_ID-runc sh -c '$cmd'; echo status=\$?" /dev/null < /dev/null | tr -d '\r\0^@')
+  r=$(runc_under_script "stty rows 21 cols 61; runc --root $RUNC_ROOT exec -t --user 1000 $CTR_ID-runc sh -c '$cmd'; echo status=\$?")
   runc_ delete --force "$CTR_ID-runc" > /dev/null 2>&1 || true
   [ "$m" = "$r" ] || fail "exec: minirt:
 $m
