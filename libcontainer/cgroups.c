@@ -591,6 +591,23 @@ mrt_cgroup_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *stats, mrt_err
   return cg->v2 ? mrt_cg_v2_stats (cg, stats, err) : mrt_cg_v1_stats (cg, stats, err);
 }
 
+uint64_t
+mrt_cgroup_oom_kills (struct mrt_cgroup *cg)
+{
+  uint64_t n = 0;
+  if (cg == NULL || mrt_cgroup_is_disabled (cg))
+    return 0;
+  if (cg->v2)
+    mrt_cg_read_keyed (cg->h[0].path, "memory.events", "oom_kill", &n);
+  else
+    {
+      struct mrt_cg_hier *h = mrt_cg_find (cg, "memory");
+      if (h)
+        mrt_cg_read_keyed (h->path, "memory.oom_control", "oom_kill", &n);
+    }
+  return n;
+}
+
 /* ---- save / restore --------------------------------------------------------
  * "disabled", or "v1 N ctrls path top ..." / "v2 1 - path top" with each
  * field %-escaped and "-" for no top. */

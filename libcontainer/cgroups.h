@@ -104,6 +104,8 @@ int mrt_cgroup_kill_all (struct mrt_cgroup *cg, int signal, mrt_error_t *err);
 int mrt_cgroup_freeze (struct mrt_cgroup *cg, bool frozen, mrt_error_t *err);
 int mrt_cgroup_is_frozen (struct mrt_cgroup *cg, bool *frozen, mrt_error_t *err);
 int mrt_cgroup_stats (struct mrt_cgroup *cg, struct mrt_cgroup_stats *stats, mrt_error_t *err);
+/* How many processes of the cgroup the OOM killer took (0 when unknown). */
+uint64_t mrt_cgroup_oom_kills (struct mrt_cgroup *cg);
 /* Remove the cgroup directories (after the processes are gone), with any
  * sub-cgroups the container made and the empty parents create() made. */
 int mrt_cgroup_destroy (struct mrt_cgroup *cg, mrt_error_t *err);

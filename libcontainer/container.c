@@ -355,6 +355,24 @@ undo_all (struct undo *u, struct mrt_state_dir *d)
  * state dir `d` is still locked and *pid is its init.  A foreground run with
  * process.terminal and no --console-socket gets the pty master in
  * *tty_master (runc: the runtime proxies it, foreground.h). */
+/* The init vanished without sending its error: the OOM killer is the
+ * usual culprit (a memory limit below what set-up needs), and the cgroup
+ * counts it.  Otherwise the error at hand stands, or a generic one. */
+static int
+init_gone (struct mrt_cgroup *cg, mrt_error_t *err)
+{
+  if (mrt_cgroup_oom_kills (cg) > 0)
+    {
+      mrt_error_free (err);
+      return mrt_error_make (err, 0,
+                             "linux.resources.memory.limit: the container's init was OOM-killed during set-up "
+                             "(memory limit too low?)");
+    }
+  if (*err == NULL)
+    return mrt_error_make (err, 0, "the container's init exited during set-up");
+  return -1;
+}
+
 static int
 create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, bool foreground, struct mrt_state_dir *d,
                pid_t *pid_out, int *tty_master, struct mrt_state_record *rec_out, struct mrt_spec **spec_out,
@@ -510,13 +528,16 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   if (join.n_tasks > 0 && l.report_joined)
     {
       if (mrt_msg_recv (sync[0], &type, &msg, err) < 0)
-        goto fail;
+        {
+          init_gone (u.cgroup, err);
+          goto fail;
+        }
       if (type != MRT_SYNC_JOINED)
         {
           if (type == MRT_SYNC_ERROR)
             mrt_error_make (err, 0, "%s", msg);
           else
-            mrt_error_make (err, 0, "the container's init exited during set-up");
+            init_gone (u.cgroup, err);
           goto fail;
         }
       free (msg);
@@ -541,6 +562,7 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
         {
           errno = saved;
           mrt_error_sys (err, "start the container's init");
+          init_gone (u.cgroup, err);
         }
       mrt_error_free (&e);
       goto fail;
@@ -550,7 +572,10 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
   if (mrt_state_write (d, &rec, err) < 0)
     goto fail;
   if (mrt_msg_recv (sync[0], &type, &msg, err) < 0)
-    goto fail;
+    {
+      init_gone (u.cgroup, err);
+      goto fail;
+    }
   if (type == MRT_SYNC_ERROR)
     {
       mrt_error_make (err, 0, "%s", msg);
@@ -558,7 +583,7 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
     }
   if (type != MRT_SYNC_CREATED)
     {
-      mrt_error_make (err, 0, "the container's init exited during set-up");
+      init_gone (u.cgroup, err);
       goto fail;
     }
   if (own_console >= 0)
