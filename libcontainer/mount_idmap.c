@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "mount_idmap.h"
+#include "namespaces.h"
 #include "rootfs_internal.h"
 #include "rootfs_path.h"
 #include "utils.h"
@@ -132,24 +133,6 @@ mrt_idmap_validate (const struct mrt_spec *spec, bool rootless, mrt_error_t *err
 
 /* ---- the throwaway user namespace ---------------------------------------- */
 
-static int
-write_map (pid_t pid, const char *file, const struct mrt_id_mapping *m, size_t n, const char *field, mrt_error_t *err)
-{
-  size_t cap = 40 * (n + 1), used = 0;
-  cleanup_free char *buf = xmalloc0 (cap);
-  for (size_t i = 0; i < n; i++)
-    used += snprintf (buf + used, cap - used, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", m[i].container_id, m[i].host_id,
-                      m[i].size);
-  char path[64];
-  snprintf (path, sizeof (path), "/proc/%d/%s", (int)pid, file);
-  cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return mrt_error_sys (err, "%s: open %s", field, path);
-  if (write (fd, buf, used) != (ssize_t)used)
-    return mrt_error_sys (err, "%s: write %s", field, path);
-  return 0;
-}
-
 /* The child unshares a user namespace, says so with one byte and lives
  * until `hold` reads EOF: when we close it, or when we die (with
  * PDEATHSIG as a second guard), so it can never outlive us. */
@@ -207,8 +190,8 @@ mrt_idmap_userns_fd (const struct mrt_id_mapping *uids, size_t n_uids, const str
     }
   /* As root in our own user namespace no setgroups "deny" is needed
    * (rootless is refused by mrt_idmap_validate). */
-  if (write_map (pid, "uid_map", uids, n_uids, field, err) < 0
-      || write_map (pid, "gid_map", gids, n_gids, field, err) < 0)
+  if (mrt_ns_write_map (pid, "uid_map", uids, n_uids, field, err) < 0
+      || mrt_ns_write_map (pid, "gid_map", gids, n_gids, field, err) < 0)
     goto out;
   char path[64];
   snprintf (path, sizeof (path), "/proc/%d/ns/user", (int)pid);

@@ -210,8 +210,9 @@ mrt_ns_clone (const struct mrt_ns_plan *plan, int cgroup_fd, bool *in_cgroup, mr
   return m.pid;
 }
 
-static int
-write_map (pid_t pid, const char *file, const struct mrt_id_mapping *m, size_t n, const char *field, mrt_error_t *err)
+int
+mrt_ns_write_map (pid_t pid, const char *file, const struct mrt_id_mapping *m, size_t n, const char *field,
+                  mrt_error_t *err)
 {
   size_t cap = 64 * (n + 1), used = 0;
   cleanup_free char *buf = xmalloc0 (cap);
@@ -310,7 +311,7 @@ static int
 write_map_or_tool (pid_t pid, const char *file, const char *tool, const struct mrt_id_mapping *m, size_t n,
                    const char *field, mrt_error_t *err)
 {
-  if (write_map (pid, file, m, n, field, err) == 0)
+  if (mrt_ns_write_map (pid, file, m, n, field, err) == 0)
     return 0;
   if (geteuid () == 0 || (*err)->errno_ != EPERM)
     return -1;

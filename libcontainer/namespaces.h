@@ -45,6 +45,10 @@ void mrt_ns_plan_close (struct mrt_ns_plan *plan);
 pid_t mrt_ns_clone (const struct mrt_ns_plan *plan, int cgroup_fd, bool *in_cgroup, mrt_error_t *err);
 /* Parent: write uid_map/gid_map (and setgroups "deny" when unprivileged). */
 int mrt_ns_write_id_maps (pid_t pid, const struct mrt_linux *linux_, const struct mrt_ns_plan *plan, mrt_error_t *err);
+/* Write `n` mappings to /proc/<pid>/<file> (uid_map or gid_map) in one
+ * write, as the kernel requires; errors name `field`. */
+int mrt_ns_write_map (pid_t pid, const char *file, const struct mrt_id_mapping *m, size_t n, const char *field,
+                      mrt_error_t *err);
 
 /* setns every namespace given by path (user first); used by the helper. */
 int mrt_ns_join_paths (const struct mrt_ns_plan *plan, mrt_error_t *err);
