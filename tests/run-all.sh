@@ -122,12 +122,20 @@ run_unit_tests() {
   done < <(jq -r '.[].name' <<<"$tests")
 }
 
+# run_integration_tests [final]: every tests/integration/*.bats but the
+# zz-* ones (the leak checks over the whole run), or with `final` only those,
+# run last, after the ASan suites too.
 run_integration_tests() {
   export MINIRT="$REPO/build/src/minirt"
   local f name tap status
   for f in tests/integration/*.bats; do
     [ -e "$f" ] || continue
     name=$(basename "$f" .bats)
+    if [ "${1:-}" = final ]; then
+      [[ $name == zz-* ]] || continue
+    else
+      [[ $name != zz-* ]] || continue
+    fi
     tap="$LOGDIR/bats-$name.tap"
     isolated 1200 "$tap" bats --tap "$f"
     status=$?
@@ -236,6 +244,8 @@ say "== integration tests (build/src/minirt)"
 run_integration_tests
 say "== integration tests under ASan+UBSan (build-asan/src/minirt): ${ASAN_SUITES[*]}"
 run_asan_integration_tests
+say "== leak checks over the whole run"
+run_integration_tests final
 say "== fuzz"
 run_fuzz
 
