@@ -73,7 +73,7 @@ emit (struct rprog *b, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
       b->cap = b->cap ? b->cap * 2 : 64;
       b->v = xrealloc (b->v, b->cap * sizeof (*b->v));
     }
-  b->v[b->n++] = (struct sock_filter) { .code = code, .jt = jt, .jf = jf, .k = k };
+  b->v[b->n++] = (struct sock_filter){ .code = code, .jt = jt, .jf = jf, .k = k };
   return b->n;
 }
 
@@ -81,7 +81,7 @@ emit (struct rprog *b, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
 static uint32_t
 dist (const struct rprog *b, size_t target)
 {
-  return (uint32_t) (b->n - target);
+  return (uint32_t)(b->n - target);
 }
 
 static uint32_t
@@ -99,8 +99,8 @@ max_named_syscall (const struct mrt_seccomp *p, uint32_t arch)
     for (size_t j = 0; j < p->syscalls[i].n_names; j++)
       {
         int nr = seccomp_syscall_resolve_name_arch (arch, p->syscalls[i].names[j]);
-        if (nr >= 0 && (uint32_t) nr > max)
-          max = (uint32_t) nr;
+        if (nr >= 0 && (uint32_t)nr > max)
+          max = (uint32_t)nr;
       }
   return max;
 }
@@ -129,9 +129,9 @@ add_arch (const struct mrt_seccomp *p, uint32_t arch, struct arch_group *groups,
   if (g == NULL)
     {
       g = &groups[(*n_groups)++];
-      *g = (struct arch_group) { .audit_arch = audit };
+      *g = (struct arch_group){ .audit_arch = audit };
     }
-  g->entries[g->n_entries++] = (struct arch_max) { .scmp_arch = arch, .max_nr = max };
+  g->entries[g->n_entries++] = (struct arch_max){ .scmp_arch = arch, .max_nr = max };
 }
 
 static void
@@ -173,8 +173,8 @@ emit_section (struct rprog *b, struct arch_group *g)
 }
 
 int
-mrt_seccomp_enosys_patch (const struct mrt_seccomp *p, struct sock_filter **insns, size_t *n,
-                          const struct mrt_log *log, mrt_error_t *err)
+mrt_seccomp_enosys_patch (const struct mrt_seccomp *p, struct sock_filter **insns, size_t *n, const struct mrt_log *log,
+                          mrt_error_t *err)
 {
   struct arch_group groups[64];
   size_t n_groups = 0;
@@ -201,7 +201,7 @@ mrt_seccomp_enosys_patch (const struct mrt_seccomp *p, struct sock_filter **insn
     {
       uint32_t off = dist (&b, groups[i].section);
       if (off <= 255)
-        emit (&b, BPF_JMP | BPF_JEQ | BPF_K, groups[i].audit_arch, (uint8_t) off, 0);
+        emit (&b, BPF_JMP | BPF_JEQ | BPF_K, groups[i].audit_arch, (uint8_t)off, 0);
       else
         {
           emit (&b, BPF_JMP | BPF_JA, dist (&b, groups[i].section), 0, 0);

@@ -14,7 +14,7 @@ uint32_t
 mrt_seccomp_bpf_eval (const struct sock_filter *prog, size_t n, const struct seccomp_data *data)
 {
   uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
-  const unsigned char *raw = (const unsigned char *) data;
+  const unsigned char *raw = (const unsigned char *)data;
 
   for (size_t pc = 0; pc < n; pc++)
     {
@@ -54,18 +54,41 @@ mrt_seccomp_bpf_eval (const struct sock_filter *prog, size_t n, const struct sec
         case BPF_ALU:
           switch (BPF_OP (i->code))
             {
-            case BPF_ADD: a += src; break;
-            case BPF_SUB: a -= src; break;
-            case BPF_MUL: a *= src; break;
-            case BPF_DIV: a = src ? a / src : 0; break;
-            case BPF_MOD: a = src ? a % src : 0; break;
-            case BPF_OR: a |= src; break;
-            case BPF_AND: a &= src; break;
-            case BPF_XOR: a ^= src; break;
-            case BPF_LSH: a = src < 32 ? a << src : 0; break;
-            case BPF_RSH: a = src < 32 ? a >> src : 0; break;
-            case BPF_NEG: a = -a; break;
-            default: return SECCOMP_RET_KILL_PROCESS;
+            case BPF_ADD:
+              a += src;
+              break;
+            case BPF_SUB:
+              a -= src;
+              break;
+            case BPF_MUL:
+              a *= src;
+              break;
+            case BPF_DIV:
+              a = src ? a / src : 0;
+              break;
+            case BPF_MOD:
+              a = src ? a % src : 0;
+              break;
+            case BPF_OR:
+              a |= src;
+              break;
+            case BPF_AND:
+              a &= src;
+              break;
+            case BPF_XOR:
+              a ^= src;
+              break;
+            case BPF_LSH:
+              a = src < 32 ? a << src : 0;
+              break;
+            case BPF_RSH:
+              a = src < 32 ? a >> src : 0;
+              break;
+            case BPF_NEG:
+              a = -a;
+              break;
+            default:
+              return SECCOMP_RET_KILL_PROCESS;
             }
           break;
         case BPF_JMP:
@@ -73,12 +96,23 @@ mrt_seccomp_bpf_eval (const struct sock_filter *prog, size_t n, const struct sec
             bool cond;
             switch (BPF_OP (i->code))
               {
-              case BPF_JA: pc += i->k; continue;
-              case BPF_JEQ: cond = a == src; break;
-              case BPF_JGT: cond = a > src; break;
-              case BPF_JGE: cond = a >= src; break;
-              case BPF_JSET: cond = (a & src) != 0; break;
-              default: return SECCOMP_RET_KILL_PROCESS;
+              case BPF_JA:
+                pc += i->k;
+                continue;
+              case BPF_JEQ:
+                cond = a == src;
+                break;
+              case BPF_JGT:
+                cond = a > src;
+                break;
+              case BPF_JGE:
+                cond = a >= src;
+                break;
+              case BPF_JSET:
+                cond = (a & src) != 0;
+                break;
+              default:
+                return SECCOMP_RET_KILL_PROCESS;
               }
             pc += cond ? i->jt : i->jf;
             break;

@@ -17,7 +17,7 @@ static inline int
 mrt_openat2 (int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve)
 {
   struct open_how how = { .flags = flags, .mode = mode, .resolve = resolve };
-  return (int) syscall (SYS_openat2, dirfd, path, &how, sizeof (how));
+  return (int)syscall (SYS_openat2, dirfd, path, &how, sizeof (how));
 }
 
 static inline long
@@ -29,25 +29,25 @@ mrt_clone3 (struct clone_args *args)
 static inline int
 mrt_pidfd_open (pid_t pid, unsigned int flags)
 {
-  return (int) syscall (SYS_pidfd_open, pid, flags);
+  return (int)syscall (SYS_pidfd_open, pid, flags);
 }
 
 static inline int
 mrt_pidfd_send_signal (int pidfd, int sig, siginfo_t *info, unsigned int flags)
 {
-  return (int) syscall (SYS_pidfd_send_signal, pidfd, sig, info, flags);
+  return (int)syscall (SYS_pidfd_send_signal, pidfd, sig, info, flags);
 }
 
 static inline int
 mrt_pidfd_getfd (int pidfd, int targetfd, unsigned int flags)
 {
-  return (int) syscall (SYS_pidfd_getfd, pidfd, targetfd, flags);
+  return (int)syscall (SYS_pidfd_getfd, pidfd, targetfd, flags);
 }
 
 static inline int
 mrt_pivot_root (const char *new_root, const char *put_old)
 {
-  return (int) syscall (SYS_pivot_root, new_root, put_old);
+  return (int)syscall (SYS_pivot_root, new_root, put_old);
 }
 
 #endif

@@ -36,15 +36,15 @@ struct mrt_context
 struct mrt_create_options
 {
   const char *id;
-  const char *bundle;         /* default: current directory */
-  const char *config_file;    /* default: <bundle>/config.json */
+  const char *bundle;      /* default: current directory */
+  const char *config_file; /* default: <bundle>/config.json */
   const char *pid_file;
   const char *console_socket;
   unsigned preserve_fds;
   bool no_pivot;
   bool no_new_keyring;
-  bool detach;                /* run only */
-  bool keep;                  /* run only: do not delete when it exits */
+  bool detach; /* run only */
+  bool keep;   /* run only: do not delete when it exits */
   /* seccomp record: the config given in memory instead of config_file, and
    * a seccomp listener kept by the caller (NOTIFY needs no listenerPath). */
   const char *config_data;
@@ -86,7 +86,8 @@ int mrt_container_create (struct mrt_context *ctx, const struct mrt_create_optio
 int mrt_container_start (struct mrt_context *ctx, const char *id, mrt_error_t *err);
 /* create + start; without opts->detach waits and stores the container's exit
  * status (128+signal when killed) in *exit_status. */
-int mrt_container_run (struct mrt_context *ctx, const struct mrt_create_options *opts, int *exit_status, mrt_error_t *err);
+int mrt_container_run (struct mrt_context *ctx, const struct mrt_create_options *opts, int *exit_status,
+                       mrt_error_t *err);
 int mrt_container_state (struct mrt_context *ctx, const char *id, struct mrt_container_state **out, mrt_error_t *err);
 int mrt_container_kill (struct mrt_context *ctx, const char *id, int signal, bool all, mrt_error_t *err);
 int mrt_container_delete (struct mrt_context *ctx, const char *id, bool force, mrt_error_t *err);
@@ -179,20 +180,20 @@ struct mrt_exec_options
   const char *process_file; /* --process */
   char *const *args;        /* the command (flag form) */
   size_t n_args;
-  bool tty;                 /* --tty */
-  const char *cwd;          /* --cwd */
-  const char *const *env;   /* --env, appended to the container's env */
+  bool tty;               /* --tty */
+  const char *cwd;        /* --cwd */
+  const char *const *env; /* --env, appended to the container's env */
   size_t n_env;
-  const char *user;         /* --user UID[:GID] */
+  const char *user;                   /* --user UID[:GID] */
   const char *const *additional_gids; /* --additional-gids */
   size_t n_additional_gids;
-  const char *const *caps;  /* --cap: added to every capability set */
+  const char *const *caps; /* --cap: added to every capability set */
   size_t n_caps;
-  bool no_new_privs;        /* --no-new-privs */
-  const char *apparmor;     /* accepted, ignored like the config's */
+  bool no_new_privs;    /* --no-new-privs */
+  const char *apparmor; /* accepted, ignored like the config's */
   const char *process_label;
-  bool detach;              /* --detach */
-  const char *pid_file;     /* --pid-file: the process's host PID */
+  bool detach;          /* --detach */
+  const char *pid_file; /* --pid-file: the process's host PID */
   const char *console_socket;
   unsigned preserve_fds;
   const char *const *cgroups; /* --cgroup [CONTROLLER[,CONTROLLER]:]PATH */

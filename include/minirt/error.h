@@ -20,18 +20,14 @@ typedef struct mrt_error *mrt_error_t;
 /* Set *err (if not already set) and return -1.  errno_ may be 0 when the
  * failure is not a syscall failure (bad input).  When errno_ != 0 the
  * strerror text is appended as ": <strerror>". */
-int mrt_error_make (mrt_error_t *err, int errno_, const char *fmt, ...)
-    __attribute__ ((format (printf, 3, 4)));
-int mrt_error_makev (mrt_error_t *err, int errno_, const char *fmt, va_list ap)
-    __attribute__ ((format (printf, 3, 0)));
+int mrt_error_make (mrt_error_t *err, int errno_, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+int mrt_error_makev (mrt_error_t *err, int errno_, const char *fmt, va_list ap) __attribute__ ((format (printf, 3, 0)));
 
 /* Like mrt_error_make with errno_ = errno. */
-int mrt_error_sys (mrt_error_t *err, const char *fmt, ...)
-    __attribute__ ((format (printf, 2, 3)));
+int mrt_error_sys (mrt_error_t *err, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 
 /* Prepend "<prefix>: " to the message of an existing error; returns -1. */
-int mrt_error_prefix (mrt_error_t *err, const char *fmt, ...)
-    __attribute__ ((format (printf, 2, 3)));
+int mrt_error_prefix (mrt_error_t *err, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 
 void mrt_error_free (mrt_error_t *err);
 

@@ -25,9 +25,21 @@
 
 #include "minirt/error.h"
 
-typedef struct { bool set; int64_t value; } mrt_opt_i64;
-typedef struct { bool set; uint64_t value; } mrt_opt_u64;
-typedef struct { bool set; bool value; } mrt_opt_bool;
+typedef struct
+{
+  bool set;
+  int64_t value;
+} mrt_opt_i64;
+typedef struct
+{
+  bool set;
+  uint64_t value;
+} mrt_opt_u64;
+typedef struct
+{
+  bool set;
+  bool value;
+} mrt_opt_bool;
 
 struct mrt_kv
 {
@@ -100,14 +112,14 @@ struct mrt_rlimit
 
 struct mrt_io_priority
 {
-  int class; /* IOPRIO_CLASS_RT/BE/IDLE */
+  int class;    /* IOPRIO_CLASS_RT/BE/IDLE */
   int priority; /* 0..7 */
 };
 
 struct mrt_scheduler
 {
-  int policy;  /* SCHED_* number */
-  int nice;    /* -20..19 */
+  int policy; /* SCHED_* number */
+  int nice;   /* -20..19 */
   int priority;
   uint64_t flags; /* SCHED_FLAG_* bits */
   uint64_t runtime;
@@ -130,7 +142,7 @@ struct mrt_process
   char **args; /* required, at least one element; NULL-terminated (for execve) */
   size_t n_args;
   char *command_line; /* windows only */
-  char **env; /* NULL-terminated */
+  char **env;         /* NULL-terminated */
   size_t n_env;
   char *cwd; /* required, absolute */
   struct mrt_capabilities *capabilities;
@@ -218,8 +230,8 @@ struct mrt_time_offsets
 
 struct mrt_device
 {
-  char type; /* 'c', 'b', 'u' or 'p' */
-  char *path; /* required, absolute */
+  char type;     /* 'c', 'b', 'u' or 'p' */
+  char *path;    /* required, absolute */
   int64_t major; /* required for c/b/u */
   int64_t minor;
   mrt_opt_u64 file_mode;
@@ -231,8 +243,8 @@ struct mrt_device
 
 struct mrt_device_cgroup_rule
 {
-  bool allow; /* required */
-  char type; /* 'a', 'c' or 'b'; 'a' when absent */
+  bool allow;        /* required */
+  char type;         /* 'a', 'c' or 'b'; 'a' when absent */
   mrt_opt_i64 major; /* absent = wildcard */
   mrt_opt_i64 minor;
   char *access; /* subset of "rwm"; NULL = "rwm" */
@@ -439,7 +451,8 @@ struct mrt_linux
   struct mrt_kv *sysctl;
   size_t n_sysctl;
   struct mrt_seccomp *seccomp;
-  char *rootfs_propagation; /* "", "private", "rprivate", "slave", "rslave", "shared", "rshared", "unbindable", "runbindable" */
+  char *rootfs_propagation; /* "", "private", "rprivate", "slave", "rslave", "shared", "rshared", "unbindable",
+                               "runbindable" */
   char **masked_paths;
   size_t n_masked_paths;
   char **readonly_paths;
@@ -481,7 +494,8 @@ int mrt_process_parse (const char *json, size_t len, const char *filename, struc
 void mrt_process_free (struct mrt_process *p);
 
 /* A standalone `linux.resources` object (update --resources FILE). */
-int mrt_resources_parse (const char *json, size_t len, const char *filename, struct mrt_resources **out, mrt_error_t *err);
+int mrt_resources_parse (const char *json, size_t len, const char *filename, struct mrt_resources **out,
+                         mrt_error_t *err);
 void mrt_resources_free (struct mrt_resources *r);
 
 /* A standalone `linux.seccomp` object (seccomp profiles in specs/seccomp). */
