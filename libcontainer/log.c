@@ -35,7 +35,7 @@ mrt_log_close (struct mrt_log *log)
 static void
 json_escape (FILE *out, const char *s)
 {
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
     {
       if (*p == '"' || *p == '\\')
         fprintf (out, "\\%c", *p);
@@ -62,7 +62,7 @@ rfc3339_now (char *buf, size_t size)
 }
 
 static void
-write_log_line (const struct mrt_log *log, enum mrt_log_level level, const char *msg)
+write_log_line (const struct mrt_log *log, int fd, enum mrt_log_level level, const char *msg)
 {
   char stamp[64];
   cleanup_free char *line = NULL;
@@ -80,7 +80,7 @@ write_log_line (const struct mrt_log *log, enum mrt_log_level level, const char 
   else
     fprintf (out, "%s %s: %s\n", stamp, level_names[level], msg);
   fclose (out);
-  mrt_write_all (log->fd, line, len);
+  mrt_write_all (fd, line, len);
 }
 
 void
@@ -99,11 +99,15 @@ mrt_log_msg (const struct mrt_log *log, enum mrt_log_level level, const char *fm
     return;
   if (log->to_stderr && (level <= MRT_LOG_WARNING || log->debug))
     {
-      if (level == MRT_LOG_ERROR)
+      /* runc's logrus writes to stderr when there is no --log, in the
+       * --log-format asked for; a caller of --log-format json parses it. */
+      if (log->json && log->fd < 0)
+        write_log_line (log, STDERR_FILENO, level, msg);
+      else if (level == MRT_LOG_ERROR)
         fprintf (stderr, "minirt: %s\n", msg);
       else
         fprintf (stderr, "minirt: %s: %s\n", level_names[level], msg);
     }
   if (log->fd >= 0)
-    write_log_line (log, level, msg);
+    write_log_line (log, log->fd, level, msg);
 }

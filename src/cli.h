@@ -47,6 +47,9 @@ int mrt_run_command (struct mrt_cli *cli, const struct mrt_command *cmd, int arg
 /* --preserve-fds N: fds 3..3+N-1 must be the caller's (main.c). */
 int mrt_cli_check_preserved_fds (unsigned n, mrt_error_t *err);
 
+/* runc's (urfave/cli's) exit status for an unknown command or help topic. */
+#define MRT_EXIT_UNKNOWN_COMMAND 3
+
 void mrt_print_usage (FILE *out);
 void mrt_print_command_help (const struct mrt_command *cmd, FILE *out);
 

@@ -198,7 +198,7 @@ int
 mrt_cmd_help (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_optval *v, int argc, char **argv,
               mrt_error_t *err)
 {
-  (void)cli, (void)cmd, (void)v;
+  (void)cmd, (void)v, (void)err;
   if (argc == 0)
     {
       mrt_print_usage (stdout);
@@ -206,7 +206,10 @@ mrt_cmd_help (struct mrt_cli *cli, const struct mrt_command *cmd, struct mrt_opt
     }
   const struct mrt_command *c = mrt_command_find (argv[0]);
   if (c == NULL)
-    return mrt_error_make (err, 0, "help: unknown command \"%s\"", argv[0]);
+    {
+      mrt_log_error (&cli->log, "help: unknown command \"%s\"", argv[0]);
+      return MRT_EXIT_UNKNOWN_COMMAND;
+    }
   mrt_print_command_help (c, stdout);
   return 0;
 }

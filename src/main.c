@@ -250,8 +250,9 @@ run_main (struct mrt_cli *cli, int argc, char **argv)
     }
   else if (nargs == 0)
     {
-      mrt_error_make (&err, 0, "no command given");
-      status = usage_error (cli, NULL, &err);
+      /* runc (urfave/cli) shows the help and succeeds. */
+      mrt_print_usage (stdout);
+      status = EXIT_SUCCESS;
     }
   else
     {
@@ -259,7 +260,8 @@ run_main (struct mrt_cli *cli, int argc, char **argv)
       if (cmd == NULL)
         {
           mrt_error_make (&err, 0, "unknown command \"%s\"", args[0]);
-          status = usage_error (cli, NULL, &err);
+          usage_error (cli, NULL, &err);
+          status = MRT_EXIT_UNKNOWN_COMMAND;
         }
       else
         status = mrt_run_command (cli, cmd, nargs - 1, args + 1);

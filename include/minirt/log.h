@@ -5,7 +5,8 @@
 /* Where the runtime's errors, warnings and debug lines go.  Owned by the
  * CLI and passed down in struct mrt_context; the library keeps no global
  * logger.  Errors always go to stderr; with --log they also go to the file,
- * as text or (--log-format json) as {"level":..,"msg":..,"time":..} lines. */
+ * as text or (--log-format json) as {"level":..,"msg":..,"time":..} lines.
+ * Without --log, --log-format json makes the stderr lines JSON too (runc). */
 
 #include <stdbool.h>
 
@@ -19,10 +20,10 @@ enum mrt_log_level
 
 struct mrt_log
 {
-  int fd;          /* --log file, -1 when none */
-  bool json;       /* --log-format json */
-  bool debug;      /* --debug: emit MRT_LOG_DEBUG lines */
-  bool to_stderr;  /* also print warnings/errors on stderr */
+  int fd;         /* --log file, -1 when none */
+  bool json;      /* --log-format json */
+  bool debug;     /* --debug: emit MRT_LOG_DEBUG lines */
+  bool to_stderr; /* also print warnings/errors on stderr */
 };
 
 /* Open `path` (append, O_CLOEXEC); path NULL leaves fd = -1. */

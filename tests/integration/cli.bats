@@ -87,18 +87,52 @@ skip_if_not_implemented() {
   check spec "-b, --bundle" --rootless
 }
 
-@test "unknown command: usage on stderr, exit 1" {
+@test "unknown command: usage on stderr, exit 3 as runc" {
+  run --separate-stderr runc --root "$TMP" frobnicate
+  [ "$status" -eq 3 ]
   run --separate-stderr "$MINIRT" frobnicate
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 3 ]
   [ -z "$output" ]
   [[ "$stderr" == *'minirt: unknown command "frobnicate"'* ]]
   [[ "$stderr" == *"Usage: minirt"* ]]
 }
 
-@test "no command: usage on stderr, exit 1" {
+@test "no command: usage on stdout, exit 0 as runc" {
+  run --separate-stderr runc --root "$TMP"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"USAGE:"* ]]
   run --separate-stderr "$MINIRT" --root "$STATE_ROOT"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Usage: minirt"* ]]
+  [ -z "$stderr" ]
+}
+
+@test "help of an unknown command: error on stderr, exit 3 as runc; help CMD exit 0" {
+  run --separate-stderr runc --root "$TMP" help frobnicate
+  [ "$status" -eq 3 ]
+  run --separate-stderr "$MINIRT" help frobnicate
+  [ "$status" -eq 3 ]
+  [ -z "$output" ]
+  [[ "$stderr" == *'unknown command "frobnicate"'* ]]
+  run --separate-stderr runc --root "$TMP" help state
+  [ "$status" -eq 0 ]
+  run --separate-stderr "$MINIRT" help state
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Usage: minirt state"* ]]
+}
+
+@test "--log-format json without --log: the error is a JSON line on stderr, as runc" {
+  run --separate-stderr runc --root "$TMP" --log-format json state nosuch-cliparity
   [ "$status" -eq 1 ]
-  [[ "$stderr" == *"Usage: minirt"* ]]
+  jq -e '.level == "error" and (.msg | test("does not exist")) and (.time | test("^[0-9]{4}-"))' <<<"$stderr"
+  run --separate-stderr "$MINIRT" --root "$STATE_ROOT" --log-format json state nosuch-cliparity
+  [ "$status" -eq 1 ]
+  [ "$(wc -l <<<"$stderr")" -eq 1 ]
+  jq -e '.level == "error" and (.msg | test("does not exist")) and (.time | test("^[0-9]{4}-"))' <<<"$stderr"
+  # text (the default) stays a plain line
+  run --separate-stderr "$MINIRT" --root "$STATE_ROOT" state nosuch-cliparity
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == "minirt: container"*"does not exist" ]]
 }
 
 @test "unknown global and command flags: usage on stderr, exit 1" {
@@ -308,7 +342,7 @@ spec_bundle() {
   jq -e 'select(.level == "error") | (.msg | test("config.json already exists")) and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T"))' "$TMP/log.json"
   # appended, not truncated
   run "$MINIRT" --log "$TMP/log.json" --log-format=json frobnicate
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 3 ]
   [ "$(wc -l < "$TMP/log.json")" -eq 2 ]
   tail -n 1 "$TMP/log.json" | jq -e '.level == "error" and .msg == "unknown command \"frobnicate\""'
 }
