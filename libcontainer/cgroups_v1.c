@@ -96,7 +96,7 @@ apply_memory (struct mrt_cgroup *cg, const struct mrt_memory *m, bool creating, 
     }
   if (memory_and_swap (cg, dir, m, err) < 0)
     return -1;
-  if (m->reservation.set)
+  if (m->reservation.set && m->reservation.value != 0)
     W ("memory.soft_limit_in_bytes", F "memory.reservation", "%" PRId64, m->reservation.value);
   if (m->swappiness.set)
     W ("memory.swappiness", F "memory.swappiness", "%" PRIu64, m->swappiness.value);
@@ -109,6 +109,25 @@ apply_memory (struct mrt_cgroup *cg, const struct mrt_memory *m, bool creating, 
 
 /* ---- cpu, cpuset ---------------------------------------------------------------- */
 
+/* The kernel clamps cpu.shares to 2..262144 without an error; runc reads
+ * it back and fails, so a client learns its value was not taken. */
+static int
+check_shares (struct mrt_cgroup *cg, const char *dir, uint64_t shares, mrt_error_t *err)
+{
+  W ("cpu.shares", F "cpu.shares", "%" PRIu64, shares);
+  cleanup_free char *s = mrt_cg_read (dir, "cpu.shares");
+  if (s == NULL)
+    return mrt_error_sys (err, F "cpu.shares: read cpu.shares");
+  uint64_t got = strtoull (s, NULL, 10);
+  if (got < shares)
+    return mrt_error_make (err, 0, F "cpu.shares: %" PRIu64 ": the maximum allowed cpu-shares is %" PRIu64, shares,
+                           got);
+  if (got > shares)
+    return mrt_error_make (err, 0, F "cpu.shares: %" PRIu64 ": the minimum allowed cpu-shares is %" PRIu64, shares,
+                           got);
+  return 0;
+}
+
 static int
 apply_cpu (struct mrt_cgroup *cg, const struct mrt_cpu *c, mrt_error_t *err)
 {
@@ -120,16 +139,16 @@ apply_cpu (struct mrt_cgroup *cg, const struct mrt_cpu *c, mrt_error_t *err)
     {
       if ((dir = need (cg, "cpu", F "cpu", err)) == NULL)
         return -1;
-      if (c->shares.set)
-        W ("cpu.shares", F "cpu.shares", "%" PRIu64, c->shares.value);
-      if (c->period.set)
+      if (c->shares.set && c->shares.value != 0 && check_shares (cg, dir, c->shares.value, err) < 0)
+        return -1;
+      if (c->period.set && c->period.value != 0)
         {
           /* A shorter period can be refused while the old quota exceeds
            * it: then set the quota first and retry. */
           mrt_error_t e = NULL;
           if (mrt_cg_writef (cg, dir, "cpu.cfs_period_us", false, F "cpu.period", &e, "%" PRIu64, c->period.value) < 0)
             {
-              if (!c->quota.set)
+              if (!c->quota.set || c->quota.value == 0)
                 {
                   *err = e;
                   return -1;
@@ -139,13 +158,13 @@ apply_cpu (struct mrt_cgroup *cg, const struct mrt_cpu *c, mrt_error_t *err)
               W ("cpu.cfs_period_us", F "cpu.period", "%" PRIu64, c->period.value);
             }
         }
-      if (c->quota.set)
+      if (c->quota.set && c->quota.value != 0)
         W ("cpu.cfs_quota_us", F "cpu.quota", "%" PRId64, c->quota.value);
       if (c->burst.set)
         W ("cpu.cfs_burst_us", F "cpu.burst", "%" PRIu64, c->burst.value);
-      if (c->realtime_period.set)
+      if (c->realtime_period.set && c->realtime_period.value != 0)
         W ("cpu.rt_period_us", F "cpu.realtimePeriod", "%" PRIu64, c->realtime_period.value);
-      if (c->realtime_runtime.set)
+      if (c->realtime_runtime.set && c->realtime_runtime.value != 0)
         W ("cpu.rt_runtime_us", F "cpu.realtimeRuntime", "%" PRId64, c->realtime_runtime.value);
       if (c->idle.set)
         W ("cpu.idle", F "cpu.idle", "%" PRId64, c->idle.value);

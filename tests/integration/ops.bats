@@ -272,6 +272,41 @@ frozen_file() {
   [ "${res[0]}" = "50331648 100663296 21 30000 60000 300 0 " ]
 }
 
+@test "update: edge values (negative, 0, out of range) succeed or fail and leave the files as with runc" {
+  is_v2 && skip "v1 file names"
+  command -v runc >/dev/null || skip "runc not installed"
+  local rt id a res=() files
+  local -a steps=("--memory-reservation 32m --cpu-period 60000 --cpu-quota 30000 --pids-limit 50"
+    "--pids-limit -5" "--pids-limit 0" "--cpu-quota 0" "--cpu-period 0" "--cpu-rt-period 0" "--memory-reservation 0"
+    "--cpu-quota -9223372036854775808" "--memory 64m" "--memory -1" "--memory -5" "--memory 0"
+    "--cpu-share 18446744073709551615" "--cpu-share 1" "--cpu-share 0" "--cpu-share 512")
+  for rt in runc_ minirt; do
+    id=$CTR_ID-$rt
+    update_config ".linux.cgroupsPath = \"minirt-test/$id\""
+    start_family "$rt" "$id"
+    for a in "${steps[@]}"; do
+      # shellcheck disable=SC2086 # one step is several flags
+      run "$rt" update $a "$id"
+      # cpu.shares only at the end: after a refused value runc's rollback
+      # fails and keeps the kernel's clamped value; minirt puts the old one back.
+      files=$(cat "$(cg_dir "$PID" memory)/memory.limit_in_bytes" "$(cg_dir "$PID" memory)/memory.soft_limit_in_bytes" \
+        "$(cg_dir "$PID" pids)/pids.max" "$(cg_dir "$PID" cpu)/cpu.cfs_quota_us" "$(cg_dir "$PID" cpu)/cpu.cfs_period_us" \
+        "$(cg_dir "$PID" cpu)/cpu.rt_period_us" | tr '\n' ' ')
+      [ "$a" = --cpu-share\ 512 ] && files+=$(cat "$(cg_dir "$PID" cpu)/cpu.shares")
+      res+=("[$a] $status $files")
+    done
+    "$rt" delete -f "$id"
+  done
+  local n=${#steps[@]} i
+  for ((i = 0; i < n; i++)); do
+    [ "${res[i]}" = "${res[i + n]}" ] || fail "runc: ${res[i]}, minirt: ${res[i + n]}"
+  done
+  [[ "${res[1]}" == *" 0 "*" max "* ]]
+  [[ "${res[12]}" == "["*"] 1 "* ]]
+  [[ "${res[13]}" == "["*"] 1 "* ]]
+  [[ "${res[n - 1]}" == *" 512" ]]
+}
+
 @test "update: a write the kernel refuses fails the update and puts back what it had changed, as runc" {
   is_v2 && skip "v1 file names"
   update_config '.linux.resources = {"memory": {"limit": 100663296}, "pids": {"limit": 40}}'
