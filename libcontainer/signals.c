@@ -45,7 +45,8 @@ mrt_parse_signal (const char *s, int *signal, mrt_error_t *err)
   long n;
   if (s == NULL || *s == '\0')
     return mrt_error_make (err, EINVAL, "invalid signal: empty");
-  if (parse_number (s, &n) == 0)
+  /* runc's strconv.Atoi takes a leading '+' ("+9"); a name never has one. */
+  if (parse_number (s[0] == '+' ? s + 1 : s, &n) == 0)
     {
       if (n < 0 || n > SIGRTMAX)
         return mrt_error_make (err, EINVAL, "invalid signal `%s`", s);

@@ -74,14 +74,17 @@ mrt_parse_duration (const char *s, uint64_t *ns)
     return -1;
   while (*p)
     {
-      char *end;
-      if (!isdigit ((unsigned char)*p) && *p != '.')
+      /* Go's time.ParseDuration: digits [. digits], at least one digit;
+       * no exponent, no hex, no inf (strtod would take them). */
+      double v = 0, scale = 1;
+      bool digits = false;
+      for (; isdigit ((unsigned char)*p); p++, digits = true)
+        v = v * 10 + (*p - '0');
+      if (*p == '.')
+        for (p++; isdigit ((unsigned char)*p); p++, digits = true)
+          v += (*p - '0') * (scale /= 10);
+      if (!digits)
         return -1;
-      errno = 0;
-      double v = strtod (p, &end);
-      if (end == p || errno != 0)
-        return -1;
-      p = end;
       size_t best = 0, best_len = 0;
       for (size_t i = 0; i < ARRAY_SIZE (units); i++)
         {
@@ -94,7 +97,9 @@ mrt_parse_duration (const char *s, uint64_t *ns)
       total += v * units[best].ns;
       p += best_len;
     }
-  if (!(total >= 1) || total > 1e18)
+  /* Go refuses more than INT64_MAX ns; below 1 ns it would be 0, which
+   * runc takes and then never ticks: refused as an interval. */
+  if (!(total >= 1) || total >= 9223372036854775807.0)
     return -1;
   *ns = (uint64_t)total;
   return 0;

@@ -554,6 +554,43 @@ frozen_file() {
   [ "$(jq -c '.hooks' <<<"$output")" = "$(jq -c '.hooks' <<<"$ours")" ]
 }
 
+@test "events --interval: the durations Go's time.ParseDuration takes, as runc" {
+  command -v runc >/dev/null || skip "runc not installed"
+  local iv r m
+  # On a missing container, a bad interval is a flag error before the lookup.
+  for iv in 1.5s .5s 1.s +1s 1h2m3s 250us 1µs 2000000h 1e3s 0x1p3s inf 5. 1 . .s 1..5s 1S "1s " 2562048h; do
+    r=$(runc --root "$RUNC_ROOT" events --interval "$iv" "$CTR_ID" 2>&1) && fail "runc accepted a missing container"
+    m=$("$MINIRT" --root "$STATE_ROOT" events --interval "$iv" "$CTR_ID" 2>&1) && fail "minirt accepted a missing container"
+    if [[ "$r" == *"parse error"* ]]; then
+      [[ "$m" == *"invalid duration"* ]] || fail "$iv: runc refuses it, minirt: $m"
+    else
+      [[ "$r" == *"does not exist"* && "$m" == *"does not exist"* ]] || fail "$iv: runc: $r, minirt: $m"
+    fi
+  done
+}
+
+@test "kill: the signal forms runc takes (+N, numbers, names any case) and refuses" {
+  command -v runc >/dev/null || skip "runc not installed"
+  local rt id s out=()
+  for rt in runc_ minirt; do
+    id=$CTR_ID-$rt
+    update_config ".linux.cgroupsPath = \"minirt-test/$id\""
+    start_family "$rt" "$id"
+    # sh as pid 1 of its pid namespace ignores all of these
+    for s in +1 0 34 64 65 hup sighup SigHup SIGPWR STKFLT 9x " 1" 1.0 SIG SIGFOO SIGUNUSED; do
+      run "$rt" kill "$id" "$s"
+      out+=("$s:$status")
+    done
+    [ "$("$rt" state "$id" | jq -r .status)" = running ]
+    "$rt" delete -f "$id"
+  done
+  local n=$((${#out[@]} / 2)) i
+  for ((i = 0; i < n; i++)); do
+    [ "${out[i]}" = "${out[i + n]}" ] || fail "runc ${out[i]}, minirt ${out[i + n]}"
+  done
+  [ "${out[0]}" = "+1:0" ]
+}
+
 @test "events --interval: an OOM kill in the container is an {\"type\":\"oom\"} event, as runc's" {
   update_config '.root.readonly = false | .linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
   # The hog starts on our signal (a file), once events is watching.

@@ -58,6 +58,9 @@ Test (ops_parse, durations_like_time_ParseDuration)
     { "1h", 3600000000000ULL },
     { "10ns", 10 },
     { "+2s", 2000000000ULL },
+    { ".5s", 500000000ULL },
+    { "1.s", 1000000000ULL },
+    { "2000000h", 7200000000000000000ULL },
   };
   for (size_t i = 0; i < ARRAY_SIZE (ok); i++)
     {
@@ -65,7 +68,8 @@ Test (ops_parse, durations_like_time_ParseDuration)
       cr_expect_eq (mrt_parse_duration (ok[i].in, &v), 0, "%s", ok[i].in);
       cr_expect_eq (v, ok[i].want, "%s: %llu", ok[i].in, (unsigned long long)v);
     }
-  static const char *const bad[] = { "", "0", "5", "5x", "-1s", "s", "1s2", "0s", "0.1ns" };
+  static const char *const bad[] = { "",     "0",      "5",   "5x",   "-1s", "s",  "1s2",   "0s",      "0.1ns",
+                                     "1e3s", "0x1p3s", "inf", "infs", ".",   ".s", "1..5s", "2562048h" };
   for (size_t i = 0; i < ARRAY_SIZE (bad); i++)
     {
       uint64_t v;

@@ -26,6 +26,8 @@ Test (signals, names)
   cr_expect_eq (parse ("KILL"), SIGKILL);
   cr_expect_eq (parse ("SIGKILL"), SIGKILL);
   cr_expect_eq (parse ("kill"), SIGKILL);
+  cr_expect_eq (parse ("+9"), SIGKILL); /* runc: strconv.Atoi */
+  cr_expect_eq (parse ("RTMIN++1"), -1);
   cr_expect_eq (parse ("sigterm"), SIGTERM);
   cr_expect_eq (parse ("TERM"), SIGTERM);
   cr_expect_eq (parse ("HUP"), SIGHUP);
