@@ -57,6 +57,9 @@ struct http_conn
 {
   int fd;
   size_t in_len;
+  char tail[3]; /* the request's last bytes: its blank line may span reads */
+  size_t tail_len;
+  long long deadline_ms; /* closed when idle until then */
   char *out;
   size_t out_len, out_done;
   bool writing;
@@ -102,5 +105,9 @@ int metrics_listen (const char *spec);
 void http_add (int fd);
 void http_remove (size_t i);
 int http_io (struct http_conn *h);
+/* The earliest deadline of a scrape connection, 0 when there is none. */
+long long http_next_deadline (void);
+/* Close the connections idle past their deadline. */
+void http_expire (long long now);
 
 #endif

@@ -16,6 +16,13 @@
 
 #define METRIC "minirt_containers_seccomp_notifier_count_total"
 #define HTTP_REQUEST_MAX 8192
+/* A scraper that sends nothing (or stops reading) for this long is dropped:
+ * it would hold an fd forever. */
+#define HTTP_IDLE_MS 5000
+/* Beyond this many open scrapes, the oldest is dropped for a new one, so
+ * idle clients can neither exhaust the agent's fds (which it needs for the
+ * containers' listeners) nor lock out a real scraper. */
+#define HTTP_CONN_MAX 32
 
 struct http_conn **https;
 size_t n_https;
@@ -145,8 +152,17 @@ metrics_response (size_t *len)
 void
 http_add (int fd)
 {
+  if (n_https >= HTTP_CONN_MAX)
+    {
+      size_t oldest = 0;
+      for (size_t i = 1; i < n_https; i++)
+        if (https[i]->deadline_ms < https[oldest]->deadline_ms)
+          oldest = i;
+      http_remove (oldest);
+    }
   struct http_conn *h = xcalloc (1, sizeof (*h));
   h->fd = fd;
+  h->deadline_ms = now_ms () + HTTP_IDLE_MS;
   https = realloc (https, (n_https + 1) * sizeof (*https));
   if (https == NULL)
     die ("out of memory");
@@ -162,6 +178,41 @@ http_remove (size_t i)
   https[i] = https[--n_https];
 }
 
+long long
+http_next_deadline (void)
+{
+  long long next = 0;
+  for (size_t i = 0; i < n_https; i++)
+    if (next == 0 || https[i]->deadline_ms < next)
+      next = https[i]->deadline_ms;
+  return next;
+}
+
+void
+http_expire (long long now)
+{
+  for (size_t i = n_https; i-- > 0;)
+    if (https[i]->deadline_ms <= now)
+      http_remove (i);
+}
+
+/* Whether the request ends in this read: the blank line is looked for in
+ * the last bytes of the previous reads followed by this one, as a client
+ * may send "...\r\n\r" and "\n" apart. */
+static bool
+request_complete (struct http_conn *h, const char *buf, size_t n)
+{
+  char joined[sizeof (h->tail) + 2048];
+  size_t len = h->tail_len;
+  memcpy (joined, h->tail, len);
+  memcpy (joined + len, buf, n);
+  len += n;
+  bool end = memmem (joined, len, "\r\n\r\n", 4) || memmem (joined, len, "\n\n", 2);
+  h->tail_len = len < sizeof (h->tail) ? len : sizeof (h->tail);
+  memcpy (h->tail, joined + len - h->tail_len, h->tail_len);
+  return end;
+}
+
 /* -1: done with this connection. */
 int
 http_io (struct http_conn *h)
@@ -174,7 +225,8 @@ http_io (struct http_conn *h)
       if (n < 0)
         return errno == EAGAIN || errno == EINTR ? 0 : -1;
       h->in_len += (size_t)n;
-      bool end = n == 0 || memmem (buf, (size_t)n, "\r\n\r\n", 4) || memmem (buf, (size_t)n, "\n\n", 2);
+      h->deadline_ms = now_ms () + HTTP_IDLE_MS;
+      bool end = n == 0 || request_complete (h, buf, (size_t)n);
       if (!end && h->in_len < HTTP_REQUEST_MAX)
         return 0;
       h->out = metrics_response (&h->out_len);
@@ -184,5 +236,6 @@ http_io (struct http_conn *h)
   if (n < 0)
     return errno == EAGAIN || errno == EINTR ? 0 : -1;
   h->out_done += (size_t)n;
+  h->deadline_ms = now_ms () + HTTP_IDLE_MS;
   return h->out_done == h->out_len ? -1 : 0;
 }

@@ -213,6 +213,9 @@ poll_timeout (void)
   for (size_t i = 0; i < n_clients; i++)
     if (clients[i]->deadline_ms && (next == 0 || clients[i]->deadline_ms < next))
       next = clients[i]->deadline_ms;
+  long long h = http_next_deadline ();
+  if (h && (next == 0 || h < next))
+    next = h;
   if (next == 0)
     return -1;
   long long left = next - now_ms ();
@@ -271,6 +274,7 @@ serve (int lsock, int sfd, int msock)
   for (size_t i = nh; i-- > 0;)
     if (pfd[3 + i].revents && http_io (https[i]) < 0)
       http_remove (i);
+  http_expire (now_ms ());
   if (pfd[0].revents & POLLIN)
     {
       int conn;

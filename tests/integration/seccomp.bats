@@ -488,3 +488,83 @@ PY
   grep -qF 'container static-bigpid: no pid to stop (4294967297)' "$AGENT_DIR/stderr" || fail "$(cat "$AGENT_DIR/stderr")"
   grep -qF 'container static-bigpid: listening (pid 4294967297, stop on forbidden syscalls)' "$AGENT_DIR/stderr"
 }
+
+# A scrape client on the agent's unix socket: "split" sends the request in
+# two writes with its blank line cut in two, without closing its side, and
+# prints the answer; "idle N" opens N connections that send nothing, says
+# "open" in $2, then prints how many the agent closed (a bounded wait: a
+# safety net, the agent drops them after a few seconds).
+scrape_client() {
+  python3 - "$AGENT_DIR/metrics.sock" "$@" <<'PY'
+import socket, sys, time
+path, mode = sys.argv[1], sys.argv[2]
+def conn():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)  # blocking: waits while the agent's backlog is full
+    s.settimeout(60)
+    return s
+if mode == "split":
+    s = conn()
+    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r")
+    time.sleep(0.3)  # so that the agent reads the two parts apart
+    s.sendall(b"\n")
+    out = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        out += b
+    sys.stdout.write(out.decode())
+else:
+    conns = [conn() for _ in range(int(sys.argv[3]))]
+    open(sys.argv[4], "w").write("open\n")
+    closed, end = 0, time.monotonic() + 60
+    for s in conns:
+        try:
+            s.settimeout(max(0.01, end - time.monotonic()))
+            if s.recv(1) == b"":
+                closed += 1
+        except OSError:
+            closed += 1  # reset: closed by the agent too
+    print("closed %d" % closed)
+PY
+}
+
+@test "notifier agent: a scrape whose blank line comes in two writes gets the whole answer at once" {
+  start_agent --errno 38 --metrics "unix:$BUNDLE/agent/metrics.sock"
+  use_notify_profile
+  set_args sh -c 'swapoff /etc/passwd; echo done'
+  run -0 minirt run "$CTR_ID"
+  # The client keeps its side open: the answer must come from the blank
+  # line, not from EOF or the 8 KiB limit.
+  run -0 scrape_client split
+  [[ "${lines[0]}" == "HTTP/1.1 200 OK"* ]]
+  grep -qx "$METRIC{id=\"$CTR_ID\",syscall=\"swapoff\"} 1" <<<"$output"
+  # Content-Length is the body that came.
+  local len body
+  len=$(sed -n 's/^Content-Length: \([0-9]*\)\r$/\1/p' <<<"$output")
+  body=${output#*$'\r\n\r\n'}
+  [ "$((${#body} + 1))" -eq "$len" ] # bats run drops the final newline
+}
+
+@test "notifier agent: idle scrape connections neither block notifications nor other scrapes, and are closed" {
+  start_agent --errno 38 --metrics "unix:$BUNDLE/agent/metrics.sock"
+  # More idle clients than the agent keeps: they must not lock out a scrape.
+  scrape_client idle 40 "$AGENT_DIR/idle.ready" >"$AGENT_DIR/idle.out" 2>&1 &
+  local idle_pid=$! i
+  for i in $(seq 100); do
+    [ -s "$AGENT_DIR/idle.ready" ] && break
+    sleep 0.1
+  done
+  [ -s "$AGENT_DIR/idle.ready" ] || fail "idle client: $(cat "$AGENT_DIR/idle.out")"
+  use_notify_profile
+  set_args sh -c 'chroot /tmp true; echo "chroot=$?"'
+  run -0 timeout -s KILL 60 "$MINIRT" --root "$STATE_ROOT" run "$CTR_ID"
+  [[ "$output" == *"Function not implemented"*"chroot=1"* ]]
+  run -0 timeout -s KILL 60 curl -sf --unix-socket "$AGENT_DIR/metrics.sock" http://localhost/metrics
+  grep -qx "$METRIC{id=\"$CTR_ID\",syscall=\"chroot\"} 1" <<<"$output"
+  # The agent itself hangs up on every idle client.
+  wait "$idle_pid"
+  [ "$(cat "$AGENT_DIR/idle.out")" = "closed 40" ]
+  kill -0 "$AGENT_PID"
+}
