@@ -517,6 +517,8 @@ create_locked (struct mrt_context *ctx, const struct mrt_create_options *opts, b
         .log = ctx->log,
         .keep_stderr = foreground,
         .quiet_seconds = MRT_SECCOMP_REPORT_QUIET_SECONDS,
+        .private_pidns = p.ns.create[MRT_NS_PID],
+        .cgroup = u.cgroup,
       };
       if (mrt_seccomp_monitor_spawn (&mc, &u.monitor_pid, &u.monitor_start, err) < 0)
         goto fail;

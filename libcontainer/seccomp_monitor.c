@@ -46,6 +46,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroups.h"
 #include "seccomp_internal.h"
 #include "seccomp_monitor.h"
 #include "state.h"
@@ -349,6 +350,24 @@ accept_listener (struct monitor *m)
   m->notify[m->n_notify++] = fd;
 }
 
+/* The container stops as a whole, as with runc's and CRI-O's stop: with
+ * its own pid namespace the init's death ends every other process in it;
+ * without, they are killed through the cgroup first (CRI-O's `kill --all`
+ * for a shared pid namespace).  Without a cgroup (cgroups disabled) only
+ * the init can be named. */
+static void
+stop_container (struct monitor *m)
+{
+  if (!m->cfg->private_pidns && m->cfg->cgroup != NULL)
+    {
+      mrt_error_t e = NULL;
+      if (mrt_cgroup_kill_all (m->cfg->cgroup, SIGKILL, &e) < 0)
+        mrt_log_warning (&m->log, "container `%s`: stop: %s", m->cfg->id, e ? e->msg : "kill --all");
+      mrt_error_free (&e);
+    }
+  mrt_pidfd_send_signal (m->pidfd, SIGKILL, NULL, 0);
+}
+
 /* Until the init has exited and no task uses any of the filters (a
  * container without its own pid namespace may keep some), or `delete`
  * ends us. */
@@ -409,7 +428,7 @@ serve (struct monitor *m)
             {
               mrt_log_warning (&m->log, "container `%s`: stopped %u seconds after its last forbidden syscall",
                                m->cfg->id, m->cfg->quiet_seconds);
-              mrt_pidfd_send_signal (m->pidfd, SIGKILL, NULL, 0);
+              stop_container (m);
             }
         }
     }

@@ -29,6 +29,8 @@
 
 #define MRT_SECCOMP_MONITOR_SOCK "seccomp-report.sock"
 
+struct mrt_cgroup;
+
 struct mrt_seccomp_monitor_config
 {
   const char *state_root;
@@ -41,6 +43,11 @@ struct mrt_seccomp_monitor_config
   const struct mrt_log *log; /* its fd (--log) is kept, format too */
   bool keep_stderr;          /* foreground run: errors/warnings on stderr too */
   unsigned quiet_seconds;    /* MRT_SECCOMP_REPORT_QUIET_SECONDS */
+  /* For stop: without a private pid namespace, killing the init leaves the
+   * container's other processes running, so stop kills the whole cgroup
+   * (as `kill --all`).  The monitor's forked copy is used, never freed. */
+  bool private_pidns;
+  struct mrt_cgroup *cgroup;
 };
 
 /* Start the monitor; *pid and *start_time identify it (for state.json). */

@@ -112,6 +112,42 @@ monitor_pid() {
   assert_no_leftovers "$CTR_ID" "$init"
 }
 
+# Gone or a zombie (its parent, the init, may not be reaped yet): not
+# running any more.  $2 is its start time, so a reused pid does not count.
+not_running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  stat=${stat##*) }
+  set -- "$1" "$2" $stat
+  [ "$3" = Z ] || [ "${22}" != "$2" ]
+}
+
+@test "seccomp report stop without a pid namespace: every process of the container is killed, not only the init" {
+  report_mode stop
+  update_config '.linux.namespaces |= map(select(.type != "pid"))'
+  # Without a pid namespace $! is the host pid of the background sleep.
+  set_args sh -c "sleep 600 & echo \$! >/shared/bg; ($WORKLOAD) >/shared/out 2>&1; sleep 600"
+  run_bg minirt --log "$LOG" create "$CTR_ID"
+  [ "$status" -eq 0 ] || fail "create: $output"
+  local init bg start
+  init=$(minirt state "$CTR_ID" | jq -r .pid)
+  run -0 minirt start "$CTR_ID"
+  wait_until test -s "$BUNDLE/shared/bg"
+  bg=$(cat "$BUNDLE/shared/bg")
+  start=$(cut -d' ' -f22 "/proc/$bg/stat")
+  [ "$(tr '\0' ' ' <"/proc/$bg/cmdline")" = "sleep 600 " ]
+  wait_until is_stopped
+  # The init is gone and so is the other process, as with CRI-O's stop.
+  wait_until not_running "$bg" "$start"
+  run -0 state_report
+  [ "$output" = "$REPORT" ]
+  grep -qF "warning: container \`$CTR_ID\`: $REPORT" "$LOG"
+  grep -qF "container \`$CTR_ID\`: stopped 5 seconds after its last forbidden syscall" "$LOG"
+  grep -qx 'done' "$BUNDLE/shared/out"
+  run -0 minirt delete "$CTR_ID"
+  assert_no_leftovers "$CTR_ID" "$init"
+}
+
 @test "seccomp report log: no stop; each action keeps its errno (defaultErrnoRet); delete ends the monitor" {
   report_mode log
   update_config '.linux.seccomp.defaultErrnoRet = 38'
