@@ -82,13 +82,10 @@ int
 mrt_cg_writef (const struct mrt_cgroup *cg, const char *dir, const char *file, bool append, const char *field,
                mrt_error_t *err, const char *fmt, ...)
 {
-  cleanup_free char *value = NULL;
   va_list ap;
   va_start (ap, fmt);
-  int r = vasprintf (&value, fmt, ap);
+  cleanup_free char *value = xvasprintf (fmt, ap);
   va_end (ap);
-  if (r < 0)
-    abort ();
   return mrt_cg_write (cg, dir, file, value, append, field, err);
 }
 

@@ -32,9 +32,7 @@ add (struct findings *f, bool error, unsigned line, const char *fmt, ...)
     }
   va_list ap;
   va_start (ap, fmt);
-  char *msg = NULL;
-  if (vasprintf (&msg, fmt, ap) < 0)
-    msg = xstrdup ("out of memory");
+  char *msg = xvasprintf (fmt, ap);
   va_end (ap);
   f->v[f->n++] = (struct mrt_profile_finding){ .error = error, .line = line, .msg = msg };
 }
@@ -54,11 +52,9 @@ line_of (const struct mrt_profile *p, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
-  cleanup_free char *path = NULL;
-  if (vasprintf (&path, fmt, ap) < 0)
-    path = NULL;
+  cleanup_free char *path = xvasprintf (fmt, ap);
   va_end (ap);
-  return path ? mrt_profile_line_of (p, path) : 1;
+  return mrt_profile_line_of (p, path);
 }
 
 static bool

@@ -99,12 +99,9 @@ notice (const struct mrt_seccomp_record_options *o, const char *fmt, ...)
     return;
   va_list ap;
   va_start (ap, fmt);
-  cleanup_free char *line = NULL;
-  if (vasprintf (&line, fmt, ap) < 0)
-    line = NULL;
+  cleanup_free char *line = xvasprintf (fmt, ap);
   va_end (ap);
-  if (line)
-    o->notice (o->notice_data, line);
+  o->notice (o->notice_data, line);
 }
 
 /* ---- the config to run ------------------------------------------------------ */

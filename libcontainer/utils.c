@@ -59,15 +59,21 @@ mrt_memstream_close (FILE *f)
 }
 
 char *
-xasprintf (const char *fmt, ...)
+xvasprintf (const char *fmt, va_list ap)
 {
   char *r = NULL;
+  if (vasprintf (&r, fmt, ap) < 0)
+    abort ();
+  return r;
+}
+
+char *
+xasprintf (const char *fmt, ...)
+{
   va_list ap;
   va_start (ap, fmt);
-  int n = vasprintf (&r, fmt, ap);
+  char *r = xvasprintf (fmt, ap);
   va_end (ap);
-  if (n < 0)
-    abort ();
   return r;
 }
 

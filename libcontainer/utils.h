@@ -6,6 +6,7 @@
  * return frees and closes, and small I/O helpers. */
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -64,6 +65,7 @@ void *xrealloc (void *p, size_t size);
 char *xstrdup (const char *s);
 char *xstrndup (const char *s, size_t n);
 char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+char *xvasprintf (const char *fmt, va_list ap) __attribute__ ((format (printf, 1, 0)));
 /* fclose an open_memstream() stream; aborts if any write to it failed. */
 void mrt_memstream_close (FILE *f);
 
